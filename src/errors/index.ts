@@ -1,0 +1,2 @@
+export * from './jobpub-error.js';
+export * from './registry.js';

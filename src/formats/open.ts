@@ -1,0 +1,21 @@
+import { JobpubError } from '../errors/index.js';
+import { listLocalParts } from '../storage/local.js';
+import { READERS } from './registry.js';
+import { RESULT_FORMATS, type OpenedResults, type ReadOptions, type ResultFormat } from './reader.js';
+
+export function isResultFormat(s: string): s is ResultFormat {
+  return (RESULT_FORMATS as readonly string[]).includes(s);
+}
+
+/** Opens a local result (one file or a folder of part files) in the given format. */
+export async function openResults(
+  location: string,
+  format: ResultFormat,
+  options: ReadOptions = {},
+): Promise<OpenedResults> {
+  if (!isResultFormat(format)) {
+    throw new JobpubError('USAGE', `unknown format "${format}": use one of ${RESULT_FORMATS.join(', ')}`);
+  }
+  const parts = await listLocalParts(location);
+  return READERS[format].open(parts, options);
+}
