@@ -4,7 +4,7 @@
                 timestamp(us, UTC)) in pqt / avro / csv / json
   big.parquet   a Parquet file of at least 1 GB (same columns, default row groups) for the memory check
 
-Usage: python3 bench/gen_files.py <out_dir> <rows> [--big-gb G]. Files already there are kept.
+Usage: python3 bench/gen_files.py <out_dir> <rows> [--big-gb G] [--only parquet,csv]. Files already there are kept.
 """
 import json
 import os
@@ -94,8 +94,11 @@ def write_json(path, rows, rng):
 def main():
     out, rows = sys.argv[1], int(sys.argv[2])
     big_gb = float(sys.argv[sys.argv.index("--big-gb") + 1]) if "--big-gb" in sys.argv else 0
+    only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
     os.makedirs(out, exist_ok=True)
     for ext, fn in [("parquet", write_parquet), ("avro", write_avro), ("csv", write_csv), ("json", write_json)]:
+        if only and ext not in only:
+            continue
         path = os.path.join(out, f"narrow-{rows}.{ext}")
         if not os.path.exists(path):
             fn(path + ".tmp", rows, np.random.default_rng(42))

@@ -1,7 +1,7 @@
 import { JobpubError } from '../errors/index.js';
 import { listLocalParts } from '../storage/local.js';
+import { type OpenedResults, RESULT_FORMATS, type ReadOptions, type ResultFormat } from './reader.js';
 import { READERS } from './registry.js';
-import { RESULT_FORMATS, type OpenedResults, type ReadOptions, type ResultFormat } from './reader.js';
 
 export function isResultFormat(s: string): s is ResultFormat {
   return (RESULT_FORMATS as readonly string[]).includes(s);

@@ -1,5 +1,5 @@
-import { schemaDifference } from '../domain/schema/index.js';
 import type { RecordBatch, Schema } from '../domain/schema/index.js';
+import { schemaDifference } from '../domain/schema/index.js';
 import { inputError } from '../errors/index.js';
 import type { ByteSource } from '../storage/byte-source.js';
 import type { OpenedResults, ResultFormat } from './reader.js';
@@ -27,11 +27,9 @@ export async function combineParts(
   for (let i = 1; i < opened.length; i++) {
     const diff = schemaDifference(first.schema, opened[i]!.schema);
     if (diff !== undefined) {
-      throw inputError(
-        'RESULTS_SCHEMA_MISMATCH',
-        `schema differs from ${parts[0]!.name}: ${diff}`,
-        { file: parts[i]!.name },
-      );
+      throw inputError('RESULTS_SCHEMA_MISMATCH', `schema differs from ${parts[0]!.name}: ${diff}`, {
+        file: parts[i]!.name,
+      });
     }
   }
   return {

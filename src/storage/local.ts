@@ -16,9 +16,13 @@ export async function localSource(file: string): Promise<ByteSource> {
     size,
     async read(start, end) {
       if (start < 0 || end > size || start > end) {
-        throw inputError('RESULTS_INVALID', `byte range ${start}-${end} is outside the file (${size} bytes)`, {
-          file,
-        });
+        throw inputError(
+          'RESULTS_INVALID',
+          `byte range ${start}-${end} is outside the file (${size} bytes)`,
+          {
+            file,
+          },
+        );
       }
       const buf = Buffer.allocUnsafe(end - start);
       const fh = await open(file, 'r');
@@ -68,7 +72,8 @@ export function isIgnoredName(name: string): boolean {
 export async function listLocalParts(location: string): Promise<ByteSource[]> {
   const info = await statOrFail(location);
   if (info.isFile()) return [await localSource(location)];
-  if (!info.isDirectory()) throw inputError('RESULTS_INVALID', 'is neither a file nor a folder', { file: location });
+  if (!info.isDirectory())
+    throw inputError('RESULTS_INVALID', 'is neither a file nor a folder', { file: location });
   const entries = (await readdir(location, { withFileTypes: true }))
     .filter((e) => !isIgnoredName(e.name))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -82,9 +87,13 @@ export async function listLocalParts(location: string): Promise<ByteSource[]> {
   }
   const files = entries.filter((e) => e.isFile() || e.isSymbolicLink());
   if (files.length === 0) {
-    throw inputError('RESULTS_EMPTY', 'the folder holds no part files (names starting with _ or . are ignored)', {
-      file: location,
-    });
+    throw inputError(
+      'RESULTS_EMPTY',
+      'the folder holds no part files (names starting with _ or . are ignored)',
+      {
+        file: location,
+      },
+    );
   }
   return Promise.all(files.map((e) => localSource(path.join(location, e.name))));
 }

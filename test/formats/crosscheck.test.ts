@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { printSchema, renderRow, type Json } from '../../src/domain/schema/index.js';
+import { type Json, printSchema, renderRow } from '../../src/domain/schema/index.js';
 import { openResults } from '../../src/formats/open.js';
 import { RESULT_FORMATS } from '../../src/formats/reader.js';
 import { FIXTURES, type GoldenCase } from '../support/cases.js';
@@ -27,7 +27,8 @@ describe(`cross-check against fresh files (seed ${seed}; rerun with JOBPUB_SEED=
       expect(printSchema(results.schema)).toEqual(c.schema);
       expect(results.rowCount).toBe(c.rowCount);
       const rows: { [key: string]: Json }[] = [];
-      for await (const b of results.batches()) for (let i = 0; i < b.numRows; i++) rows.push(renderRow(results.schema, b, i));
+      for await (const b of results.batches())
+        for (let i = 0; i < b.numRows; i++) rows.push(renderRow(results.schema, b, i));
       expect(rows.length).toBe(c.rowCount);
       for (let i = 0; i < rows.length; i++) expect(rows[i], `row ${i}`).toEqual(c.rows![i]);
       rmSync(out, { recursive: true, force: true });

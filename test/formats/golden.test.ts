@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { printSchema, renderRow, type Json } from '../../src/domain/schema/index.js';
+import { type Json, printSchema, renderRow } from '../../src/domain/schema/index.js';
 import { openResults } from '../../src/formats/open.js';
 import { loadCases } from '../support/cases.js';
 
