@@ -25,11 +25,15 @@ interface Run {
 }
 
 function readInChild(file: string, format: string): Run {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/read-file.ts'), file, format], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'bench/read-file.ts'), file, format],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
+  );
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 

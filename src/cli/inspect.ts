@@ -1,7 +1,7 @@
-import { printSchema, renderRow, type Json } from '../domain/schema/index.js';
+import { type Json, printSchema, renderRow } from '../domain/schema/index.js';
+import { JobpubError } from '../errors/index.js';
 import { isResultFormat, openResults } from '../formats/open.js';
 import { RESULT_FORMATS } from '../formats/reader.js';
-import { JobpubError } from '../errors/index.js';
 
 export interface InspectOptions {
   format: string;
@@ -22,9 +22,15 @@ export interface InspectReport {
 /** Opens a result and reports its schema, row count, files and (optionally) its first rows. */
 export async function inspect(location: string, opts: InspectOptions): Promise<InspectReport> {
   if (!isResultFormat(opts.format)) {
-    throw new JobpubError('USAGE', `--format must be one of ${RESULT_FORMATS.join(', ')}, not "${opts.format}"`);
+    throw new JobpubError(
+      'USAGE',
+      `--format must be one of ${RESULT_FORMATS.join(', ')}, not "${opts.format}"`,
+    );
   }
-  const results = await openResults(location, opts.format, { header: opts.header, delimiter: opts.delimiter });
+  const results = await openResults(location, opts.format, {
+    header: opts.header,
+    delimiter: opts.delimiter,
+  });
   const report: InspectReport = {
     format: results.format,
     files: [...results.files],

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
 import { FIXTURES, loadCases } from '../support/cases.js';
+import { runCli } from '../support/cli.js';
 
 // One good case of each format drives the CLI end to end; the golden suite covers the values themselves.
 const pick = (format: string) =>
@@ -30,7 +30,14 @@ describe('jobpub inspect', () => {
 
   it('prints a readable report with rows as JSON Lines', () => {
     const c = pick('pqt')!;
-    const r = runCli(['inspect', path.resolve(path.dirname(c.file), c.path), '--format', 'pqt', '--rows', '1']);
+    const r = runCli([
+      'inspect',
+      path.resolve(path.dirname(c.file), c.path),
+      '--format',
+      'pqt',
+      '--rows',
+      '1',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`rows:   ${c.rowCount}`);
     const lines = r.stdout.trim().split('\n');

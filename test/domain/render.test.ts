@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   civilFromDays,
   daysFromCivil,
+  field,
   renderDate,
   renderDecimal,
   renderFloat,
@@ -9,7 +10,6 @@ import {
   renderTimestamp,
   renderValue,
   t,
-  field,
 } from '../../src/domain/schema/index.js';
 
 describe('canonical rendering', () => {
@@ -62,7 +62,11 @@ describe('canonical rendering', () => {
 
   it('nested values render by their types', () => {
     const type = t.list(
-      t.struct([field('a', t.int64()), field('b', t.map(t.string(), t.binary())), field('__proto__', t.date())]),
+      t.struct([
+        field('a', t.int64()),
+        field('b', t.map(t.string(), t.binary())),
+        field('__proto__', t.date()),
+      ]),
     );
     const v = [[9007199254740993n, [['k', new Uint8Array([0, 255])]], 0], null];
     expect(renderValue(type, v)).toEqual([

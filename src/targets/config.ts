@@ -1,0 +1,21 @@
+/** Where to publish: what a CLI target URL or an API connection resolves to. Secrets stay in here only. */
+export interface ServerConfig<K extends string> {
+  readonly kind: K;
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+  readonly password?: string | undefined;
+  readonly ssl?: boolean;
+}
+
+export type PostgresConfig = ServerConfig<'postgres'>;
+export type MysqlConfig = ServerConfig<'mysql'>;
+export interface DuckdbConfig {
+  readonly kind: 'duckdb';
+  readonly file: string;
+}
+
+export type TargetConfig = PostgresConfig | MysqlConfig | DuckdbConfig;
+
+export type TargetKind = TargetConfig['kind'];

@@ -1,0 +1,73 @@
+import type { Field, Json, LogicalType } from '../../../src/domain/schema/index.js';
+
+/**
+ * What MySQL/MariaDB keep of a canonical value. A float or double column has no negative zero (`-0` is
+ * stored as 0); inside a JSON column the shared JSON text writes `-0` and MariaDB keeps the text exactly.
+ * Everything else is exact.
+ */
+export function asStored(type: LogicalType, v: Json, nested = false): Json {
+  if (v === null) return null;
+  switch (type.kind) {
+    case 'float':
+    case 'double':
+      return v === '-0' && !nested ? 0 : v;
+    case 'list':
+      return (v as Json[]).map((x) => asStored(type.element.type, x, true));
+    case 'struct': {
+      const o = v as { [k: string]: Json };
+      return Object.fromEntries(type.fields.map((f) => [f.name, asStored(f.type, o[f.name] ?? null, true)]));
+    }
+    case 'map':
+      return (v as { key: Json; value: Json }[]).map((e) => ({
+        key: asStored(type.key.type, e.key, true),
+        value: asStored(type.value.type, e.value, true),
+      }));
+    default:
+      return v;
+  }
+}
+
+export function rowAsStored(fields: readonly Field[], row: { [k: string]: Json }): { [k: string]: Json } {
+  return Object.fromEntries(fields.map((f) => [f.name, asStored(f.type, row[f.name] ?? null)]));
+}
+
+const year = (s: string) => (/^\d{4}-/.test(s) ? Number(s.slice(0, 4)) : Number.NaN);
+const inRange = (s: string) => year(s) >= 1000 && year(s) <= 9999;
+const subMicro = (s: string) => /\.\d{6}[1-9]|\.\d{7}[1-9]|\.\d{8}[1-9]/.test(s);
+
+/** Why MySQL cannot hold a top-level value (the load must fail naming it), or undefined. */
+export function unstorable(type: LogicalType, v: Json): string | undefined {
+  if (v === null) return undefined;
+  switch (type.kind) {
+    case 'float':
+    case 'double':
+      return v === 'NaN' || v === 'Infinity' || v === '-Infinity' ? 'not finite' : undefined;
+    case 'date':
+      return inRange(v as string) ? undefined : 'year outside 1000..9999';
+    case 'timestamp':
+      if (!inRange(v as string)) return 'year outside 1000..9999';
+      return type.unit === 'ns' && subMicro(v as string) ? 'nanoseconds' : undefined;
+    case 'time':
+      return type.unit === 'ns' && subMicro(v as string) ? 'nanoseconds' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The first (row, column) in load order that MySQL cannot hold, or undefined. */
+export function firstUnstorable(
+  fields: readonly Field[],
+  rows: readonly { [k: string]: Json }[],
+): { row: number; column: string } | undefined {
+  for (let r = 0; r < rows.length; r++) {
+    for (const f of fields)
+      if (unstorable(f.type, rows[r]![f.name] ?? null)) return { row: r, column: f.name };
+  }
+  return undefined;
+}
+
+export const sortByJson = <T>(rows: readonly T[]): T[] =>
+  rows
+    .map((r) => [JSON.stringify(r), r] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([, r]) => r);

@@ -1,0 +1,133 @@
+import type { Field, Json, LogicalType, Schema, Value } from '../../../src/domain/schema/index.js';
+import { batchFromRows, t } from '../../../src/domain/schema/index.js';
+import type { OpenedResults, ResultFormat } from '../../../src/formats/reader.js';
+import { toJsonText } from '../../../src/targets/encode/json-text.js';
+
+/**
+ * A negative zero inside JSON survives jsonb only as a string: jsonb numbers are `numeric`, which has no
+ * -0. The shared JSON text (src/targets/encode/json-text.ts) writes it as a number, so it comes back 0.
+ */
+const NESTED_NEGATIVE_ZERO_LOST = toJsonText(t.double(), -0) !== '"-0"';
+
+/**
+ * What PostgreSQL keeps of a canonical value: everything, exactly, except a negative zero inside JSON
+ * (see above).
+ */
+export function asStored(type: LogicalType, v: Json, nested = false): Json {
+  if (v === null) return null;
+  switch (type.kind) {
+    case 'float':
+    case 'double':
+      return nested && v === '-0' && NESTED_NEGATIVE_ZERO_LOST ? 0 : v;
+    case 'list':
+      return (v as Json[]).map((x) => asStored(type.element.type, x, true));
+    case 'struct': {
+      const o = v as { [k: string]: Json };
+      return Object.fromEntries(type.fields.map((f) => [f.name, asStored(f.type, o[f.name] ?? null, true)]));
+    }
+    case 'map':
+      return (v as { key: Json; value: Json }[]).map((e) => ({
+        key: asStored(type.key.type, e.key, true),
+        value: asStored(type.value.type, e.value, true),
+      }));
+    default:
+      return v;
+  }
+}
+
+export const rowAsStored = (fields: readonly Field[], row: { [k: string]: Json }) =>
+  Object.fromEntries(fields.map((f) => [f.name, asStored(f.type, row[f.name] ?? null)]));
+
+/** A 9-digit fraction whose last three digits are not all zero: digits below the microsecond. */
+const subMicro = (s: string) => /\.\d{6}(?!000)\d{3}/.test(s);
+const hasNul = (j: Json): boolean =>
+  typeof j === 'string'
+    ? j.includes('\u0000')
+    : Array.isArray(j)
+      ? j.some(hasNul)
+      : j !== null && typeof j === 'object'
+        ? Object.entries(j).some(([k, x]) => k.includes('\u0000') || hasNul(x))
+        : false;
+
+/** Why PostgreSQL cannot hold a top-level value (the load must fail naming it), or undefined. */
+export function unstorable(type: LogicalType, v: Json): string | undefined {
+  if (v === null) return undefined;
+  switch (type.kind) {
+    case 'string':
+      return (v as string).includes('\u0000') ? 'NUL' : undefined;
+    case 'time':
+    case 'timestamp':
+      return type.unit === 'ns' && subMicro(v as string) ? 'nanoseconds' : undefined;
+    case 'list':
+    case 'struct':
+    case 'map':
+      return hasNul(v) ? 'NUL in JSON' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function firstUnstorable(
+  fields: readonly Field[],
+  rows: readonly { [k: string]: Json }[],
+): { row: number; column: string } | undefined {
+  for (let r = 0; r < rows.length; r++) {
+    for (const f of fields)
+      if (unstorable(f.type, rows[r]![f.name] ?? null)) return { row: r, column: f.name };
+  }
+  return undefined;
+}
+
+export const sortByJson = <T>(rows: readonly T[]): T[] =>
+  rows
+    .map((r) => [JSON.stringify(r), r] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([, r]) => r);
+
+/** Results held in memory, in batches of `batchSize` rows. */
+export function memoryResults(
+  schema: Schema,
+  rows: readonly (readonly Value[])[],
+  batchSize = 2,
+  format: ResultFormat = 'pqt',
+): OpenedResults {
+  return {
+    format,
+    schema,
+    rowCount: rows.length,
+    files: [],
+    async *batches() {
+      for (let i = 0; i < rows.length; i += batchSize)
+        yield batchFromRows(rows.slice(i, i + batchSize), schema.fields.length);
+    },
+  };
+}
+
+/** The same results with only the rows whose index `keep` accepts. */
+export function keepRows(results: OpenedResults, keep: (row: number) => boolean): OpenedResults {
+  let count = 0;
+  for (let i = 0; i < results.rowCount; i++) if (keep(i)) count++;
+  const width = results.schema.fields.length;
+  return {
+    ...results,
+    rowCount: count,
+    async *batches() {
+      let base = 0;
+      for await (const b of results.batches()) {
+        const rows: Value[][] = [];
+        for (let i = 0; i < b.numRows; i++) if (keep(base + i)) rows.push(b.columns.map((c) => c.get(i)));
+        base += b.numRows;
+        if (rows.length > 0) yield batchFromRows(rows, width);
+      }
+    },
+  };
+}
+
+/** The error a publish that must fail failed with. */
+export const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected the publish to fail');
+    },
+    (e: unknown) => e as Error & { code?: string },
+  );
