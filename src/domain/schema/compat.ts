@@ -41,9 +41,14 @@ const UNIT_RANK: Record<TimeUnit, number> = { ms: 0, us: 1, ns: 2 };
  */
 function unitFit(source: TimeUnit, column: TimeUnit): Fit {
   if (source === 'ns' && column === 'us') {
-    return { ok: true, warning: 'the column keeps microseconds: a value with nanosecond digits fails the load' };
+    return {
+      ok: true,
+      warning: 'the column keeps microseconds: a value with nanosecond digits fails the load',
+    };
   }
-  return UNIT_RANK[column] >= UNIT_RANK[source] ? { ok: true } : { ok: false, reason: `the column keeps only ${column}` };
+  return UNIT_RANK[column] >= UNIT_RANK[source]
+    ? { ok: true }
+    : { ok: false, reason: `the column keeps only ${column}` };
 }
 
 /** Decimal digits needed left of the point for every value of an integer type. */
