@@ -40,6 +40,10 @@ export function duckdbTarget(config: DuckdbConfig, options: DuckdbOptions = {}):
     capabilities: DUCKDB_CAPABILITIES,
     dialect: duckdbDialect,
     mapType: mapDuckdbType,
+    loadMethod: (format) =>
+      format === 'pqt'
+        ? 'read_parquet (native, when every column reads as its table type; else the appender)'
+        : 'appender, batch by batch',
     resolveTable: resolveDuckdbTable,
     async connect() {
       // The driver loads only when a DuckDB target is used (STYLE: load drivers lazily).

@@ -31,6 +31,7 @@ export function mysqlTarget(config: MysqlConfig): Target {
     capabilities: MYSQL_CAPABILITIES,
     dialect: mysqlDialect,
     mapType: mysqlType,
+    loadMethod: () => 'LOAD DATA LOCAL INFILE from a stream (INSERT batches when local_infile is off)',
     /**
      * `path` is `[database]`; without one, the connection's database. The namespace is always spelled out,
      * so two publishes to the same table take the same lock whichever way they named it.

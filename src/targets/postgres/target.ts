@@ -37,6 +37,7 @@ export function postgresTarget(config: PostgresConfig): Target {
     capabilities: PG_CAPABILITIES,
     dialect: pgDialect,
     mapType: pgType,
+    loadMethod: () => 'COPY … FROM STDIN (binary; text where a column needs PostgreSQL to convert)',
     resolveTable: resolvePgTable,
     connect: () => connect(config),
     mapError: (e) => mapPgError(e),

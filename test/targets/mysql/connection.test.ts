@@ -11,8 +11,8 @@ import { publish } from '../../../src/publish/executor.js';
 import type { MysqlConfig } from '../../../src/targets/config.js';
 import { lockName } from '../../../src/targets/mysql/connection.js';
 import { mysqlTarget } from '../../../src/targets/mysql/target.js';
+import { memoryResults } from '../../support/results.js';
 import { mysql, type Sandbox } from '../../support/targets.js';
-import { memoryResults } from './memory.js';
 
 let box: Sandbox | undefined;
 afterEach(async (ctx) => {

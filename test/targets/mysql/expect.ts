@@ -65,9 +65,3 @@ export function firstUnstorable(
   }
   return undefined;
 }
-
-export const sortByJson = <T>(rows: readonly T[]): T[] =>
-  rows
-    .map((r) => [JSON.stringify(r), r] as const)
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([, r]) => r);

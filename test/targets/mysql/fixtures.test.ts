@@ -8,9 +8,9 @@ import { publish } from '../../../src/publish/executor.js';
 import type { MysqlConfig } from '../../../src/targets/config.js';
 import { mysqlTarget } from '../../../src/targets/mysql/target.js';
 import { loadCases } from '../../support/cases.js';
+import { keepRows, sortByJson } from '../../support/results.js';
 import { mysql, type Sandbox } from '../../support/targets.js';
-import { firstUnstorable, rowAsStored, sortByJson } from './expect.js';
-import { keepRows } from './memory.js';
+import { firstUnstorable, rowAsStored } from './expect.js';
 
 /**
  * Every golden fixture (all formats whose reader is in place) through `publish()` into MariaDB with all

@@ -8,10 +8,10 @@ import type { MysqlConfig } from '../../../src/targets/config.js';
 import { SESSION_SETUP } from '../../../src/targets/mysql/connection.js';
 import { insertRows } from '../../../src/targets/mysql/insert.js';
 import { mysqlTarget } from '../../../src/targets/mysql/target.js';
+import { memoryResults, sortByJson } from '../../support/results.js';
 import { mysql, type Sandbox } from '../../support/targets.js';
 import { day, EVERY_ROW, EVERY_TYPE, instant, US } from './every-type.js';
-import { rowAsStored, sortByJson } from './expect.js';
-import { memoryResults } from './memory.js';
+import { rowAsStored } from './expect.js';
 
 let box: Sandbox | undefined;
 afterEach(async (ctx) => {

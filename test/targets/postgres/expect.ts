@@ -1,6 +1,5 @@
-import type { Field, Json, LogicalType, Schema, Value } from '../../../src/domain/schema/index.js';
-import { batchFromRows, t } from '../../../src/domain/schema/index.js';
-import type { OpenedResults, ResultFormat } from '../../../src/formats/reader.js';
+import type { Field, Json, LogicalType } from '../../../src/domain/schema/index.js';
+import { t } from '../../../src/domain/schema/index.js';
 import { toJsonText } from '../../../src/targets/encode/json-text.js';
 
 /**
@@ -76,51 +75,6 @@ export function firstUnstorable(
       if (unstorable(f.type, rows[r]![f.name] ?? null)) return { row: r, column: f.name };
   }
   return undefined;
-}
-
-export const sortByJson = <T>(rows: readonly T[]): T[] =>
-  rows
-    .map((r) => [JSON.stringify(r), r] as const)
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .map(([, r]) => r);
-
-/** Results held in memory, in batches of `batchSize` rows. */
-export function memoryResults(
-  schema: Schema,
-  rows: readonly (readonly Value[])[],
-  batchSize = 2,
-  format: ResultFormat = 'pqt',
-): OpenedResults {
-  return {
-    format,
-    schema,
-    rowCount: rows.length,
-    files: [],
-    async *batches() {
-      for (let i = 0; i < rows.length; i += batchSize)
-        yield batchFromRows(rows.slice(i, i + batchSize), schema.fields.length);
-    },
-  };
-}
-
-/** The same results with only the rows whose index `keep` accepts. */
-export function keepRows(results: OpenedResults, keep: (row: number) => boolean): OpenedResults {
-  let count = 0;
-  for (let i = 0; i < results.rowCount; i++) if (keep(i)) count++;
-  const width = results.schema.fields.length;
-  return {
-    ...results,
-    rowCount: count,
-    async *batches() {
-      let base = 0;
-      for await (const b of results.batches()) {
-        const rows: Value[][] = [];
-        for (let i = 0; i < b.numRows; i++) if (keep(base + i)) rows.push(b.columns.map((c) => c.get(i)));
-        base += b.numRows;
-        if (rows.length > 0) yield batchFromRows(rows, width);
-      }
-    },
-  };
 }
 
 /** The error a publish that must fail failed with. */

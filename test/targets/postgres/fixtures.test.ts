@@ -11,8 +11,9 @@ import { copyLoad } from '../../../src/targets/postgres/loader.js';
 import { postgresTarget } from '../../../src/targets/postgres/target.js';
 import { loadCases } from '../../support/cases.js';
 import { readBack, sortMapEntries } from '../../support/readback/postgres.js';
+import { keepRows, sortByJson } from '../../support/results.js';
 import { postgres, type Sandbox } from '../../support/targets.js';
-import { failure, firstUnstorable, keepRows, rowAsStored, sortByJson } from './expect.js';
+import { failure, firstUnstorable, rowAsStored } from './expect.js';
 
 /**
  * Every golden fixture (every format whose reader is in place) through `publish()` into PostgreSQL with

@@ -1,6 +1,6 @@
-import type { Schema, Value } from '../../../src/domain/schema/index.js';
-import { batchFromRows } from '../../../src/domain/schema/index.js';
-import type { OpenedResults, ResultFormat } from '../../../src/formats/reader.js';
+import type { Schema, Value } from '../../src/domain/schema/index.js';
+import { batchFromRows } from '../../src/domain/schema/index.js';
+import type { OpenedResults, ResultFormat } from '../../src/formats/reader.js';
 
 /** Results held in memory, in batches of `batchSize` rows: for cases no fixture file has. */
 export function memoryResults(
@@ -45,3 +45,10 @@ export function keepRows(results: OpenedResults, keep: (row: number) => boolean)
     },
   };
 }
+
+/** Rows sorted by their JSON text: compare tables without depending on the order rows come back in. */
+export const sortByJson = <T>(rows: readonly T[]): T[] =>
+  rows
+    .map((r) => [JSON.stringify(r), r] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([, r]) => r);
