@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fits, integerDigits } from '../../src/domain/schema/compat.js';
-import { t } from '../../src/domain/schema/index.js';
+import { field, t } from '../../src/domain/schema/index.js';
 
 const ok = (a: Parameters<typeof fits>[0], b: Parameters<typeof fits>[1]) => fits(a, b).ok;
 
@@ -41,6 +41,16 @@ describe('compatibility of results types with existing columns', () => {
     expect(ok(t.struct([]), { kind: 'json' })).toBe(true);
     expect(ok(t.list(t.string(), false), t.list(t.string()))).toBe(true);
     expect(ok(t.list(t.string()), t.list(t.string(), false))).toBe(false);
+    expect(ok(t.list(t.int32()), t.list(t.int64()))).toBe(true);
+    expect(ok(t.list(t.int64()), t.list(t.int32()))).toBe(false);
+    const when = (unit: 'ms' | 'us') =>
+      t.struct([field('when', t.timestamp(unit, true)), field('n', t.int32())]);
+    expect(ok(when('ms'), when('us'))).toBe(true);
+    expect(ok(when('us'), when('ms'))).toBe(false);
+    expect(ok(when('ms'), t.struct([field('n', t.int32()), field('when', t.timestamp('us', true))]))).toBe(
+      false,
+    );
+    expect(ok(t.map(t.string(), t.decimal(6, 2)), t.map(t.string(), t.decimal(8, 2)))).toBe(true);
   });
 
   it('time units must not get coarser; a UTC difference is a warning', () => {

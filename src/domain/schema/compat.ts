@@ -120,39 +120,43 @@ export function fits(source: LogicalType, column: ColumnType): Fit {
     case 'binary':
     case 'uuid':
     case 'string':
+      return column.kind === source.kind
+        ? ok
+        : no(`${source.kind} values fit only the same type or a text column`);
     case 'list':
     case 'struct':
     case 'map':
-      return column.kind === source.kind &&
-        (formatType(column) === formatType(source) ||
-          formatType(column) === formatType(nullableChildren(source)))
-        ? ok
-        : no(`${source.kind} values fit only the same type or a text column`);
+      return nestedFit(source, column);
   }
 }
 
-/** The same nested type with every child nullable: a column that allows NULL children takes non-null ones. */
-function nullableChildren(type: LogicalType): LogicalType {
-  switch (type.kind) {
-    case 'list':
-      return {
-        ...type,
-        element: { ...type.element, nullable: true, type: nullableChildren(type.element.type) },
-      };
-    case 'struct':
-      return {
-        ...type,
-        fields: type.fields.map((f) => ({ ...f, nullable: true, type: nullableChildren(f.type) })),
-      };
-    case 'map':
-      return {
-        ...type,
-        key: { ...type.key, type: nullableChildren(type.key.type) },
-        value: { ...type.value, nullable: true, type: nullableChildren(type.value.type) },
-      };
-    default:
-      return type;
+/**
+ * Nested into nested: the same shape (struct fields by name, in order), every child fitting by the rules
+ * above, and no NOT NULL child in the column where the results may hold a NULL there.
+ */
+function nestedFit(source: LogicalType, column: LogicalType): Fit {
+  const mismatch: Fit = {
+    ok: false,
+    reason: `${source.kind} values fit only the same shape or a text column`,
+  };
+  const pairs: [Field, Field][] = [];
+  if (source.kind === 'list' && column.kind === 'list') pairs.push([source.element, column.element]);
+  else if (source.kind === 'map' && column.kind === 'map') {
+    pairs.push([source.key, column.key], [source.value, column.value]);
+  } else if (source.kind === 'struct' && column.kind === 'struct') {
+    if (source.fields.length !== column.fields.length) return mismatch;
+    source.fields.forEach((f, i) => pairs.push([f, column.fields[i]!]));
+  } else return mismatch;
+  const warnings: string[] = [];
+  for (const [from, to] of pairs) {
+    if (from.name !== to.name && source.kind === 'struct') return mismatch;
+    if (from.nullable && !to.nullable)
+      return { ok: false, reason: `"${from.name}" may be NULL in the results` };
+    const fit = fits(from.type, to.type);
+    if (!fit.ok) return { ok: false, reason: `inside ${source.kind}: ${fit.reason}` };
+    if (fit.warning) warnings.push(fit.warning);
   }
+  return warnings.length ? { ok: true, warning: [...new Set(warnings)].join('; ') } : { ok: true };
 }
 
 export interface Incompatibility {

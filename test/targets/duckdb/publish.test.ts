@@ -13,7 +13,6 @@ import {
   failure,
   freshFile,
   hasNonNullChild,
-  nanosecondInstantColumn,
   run,
   snapshotFile,
   sortRows,
@@ -22,8 +21,8 @@ import {
 } from './helpers.js';
 
 /**
- * Every golden fixture with rows is published to a DuckDB file and read back value by value; the five
- * actions run on one fixture per format. Formats whose fixtures are not there yet are skipped.
+ * The five actions on one fixture per format (test/integration/fixtures.test.ts publishes every fixture to
+ * every target and reads every value back).
  */
 const good = loadCases().filter((c) => !c.error && c.rows);
 
@@ -35,29 +34,6 @@ const caseName = (c: GoldenCase) =>
   path.relative(path.resolve(c.file, '../..'), c.file).replace(/\.case\.json$/, '');
 const read = (file: string, table: string, results: OpenedResults) =>
   readBack({ kind: 'duckdb', file }, { namespace: 'main', name: table }, results.schema).then(sortRows);
-
-describe('duckdb: every golden fixture, createAndLoad, read back', () => {
-  for (const c of good) {
-    it(`${caseName(c)}`, async () => {
-      const { file, cleanup } = freshFile('golden');
-      const results = await open(c);
-      const bad = nanosecondInstantColumn(results.schema, c.rows!);
-      if (bad !== undefined) {
-        // TIMESTAMPTZ keeps µs: the value is refused by row, naming the column, and nothing is left.
-        const e = await failure(run(file, { results, table: 'g', action: 'createAndLoad' }));
-        expect(e.code).toBe('TARGET_REJECTED');
-        expect(e.message).toContain(`column "${bad}"`);
-        expect(e.message).toMatch(/row \d+/);
-        expect(await tables(file)).toEqual([]);
-      } else {
-        const out = await run(file, { results, table: 'g', action: 'createAndLoad' });
-        expect(out.rowsWritten).toBe(c.rowCount);
-        expect(await read(file, out.finalTable.name, results)).toEqual(sortRows(c.rows!));
-      }
-      cleanup();
-    });
-  }
-});
 
 /**
  * The richest fixture of a format that DuckDB can hold (no ns UTC instants) and that `load` can append to

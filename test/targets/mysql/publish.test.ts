@@ -9,9 +9,9 @@ import { SESSION_SETUP } from '../../../src/targets/mysql/connection.js';
 import { insertRows } from '../../../src/targets/mysql/insert.js';
 import { mysqlTarget } from '../../../src/targets/mysql/target.js';
 import { memoryResults, sortByJson } from '../../support/results.js';
+import { rowAsStored } from '../../support/stored/mysql.js';
 import { mysql, type Sandbox } from '../../support/targets.js';
 import { day, EVERY_ROW, EVERY_TYPE, instant, US } from './every-type.js';
-import { rowAsStored } from './expect.js';
 
 let box: Sandbox | undefined;
 afterEach(async (ctx) => {

@@ -18,8 +18,8 @@ import type { PostgresConfig } from '../../../src/targets/config.js';
 import { postgresTarget } from '../../../src/targets/postgres/target.js';
 import { readBack } from '../../support/readback/postgres.js';
 import { memoryResults, sortByJson } from '../../support/results.js';
+import { failure } from '../../support/stored/postgres.js';
 import { postgres, type Sandbox } from '../../support/targets.js';
-import { failure } from './expect.js';
 
 /**
  * The promises of publishing.md section 1 on a real PostgreSQL: readers see the old state until COMMIT,

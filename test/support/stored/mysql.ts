@@ -1,4 +1,4 @@
-import type { Field, Json, LogicalType } from '../../../src/domain/schema/index.js';
+import type { Field, Json, LogicalType, Schema } from '../../../src/domain/schema/index.js';
 
 /**
  * What MySQL/MariaDB keep of a canonical value. A float or double column has no negative zero (`-0` is
@@ -65,3 +65,8 @@ export function firstUnstorable(
   }
   return undefined;
 }
+
+/** MariaDB keeps JSON text as written: nothing to normalize. */
+export const normalize = (_schema: Schema, rows: readonly Record<string, Json>[]): Record<string, Json>[] => [
+  ...rows,
+];

@@ -85,3 +85,6 @@ export const failure = (p: Promise<unknown>) =>
     },
     (e: unknown) => e as Error & { code?: string },
   );
+
+/** jsonb orders object keys its own way: maps are compared as sets of entries. */
+export { sortMapEntries as normalize } from '../readback/postgres.js';
