@@ -105,7 +105,7 @@ def main():
             os.replace(path + ".tmp", path)
         print(path, os.path.getsize(path))
     if big_gb:
-        path = os.path.join(out, f"big-{big_gb}gb.parquet")
+        path = os.path.join(out, f"big-{big_gb:g}gb.parquet")
         if not os.path.exists(path):
             rng = np.random.default_rng(7)
             with pq.ParquetWriter(path + ".tmp", SCHEMA, compression="snappy") as w:
