@@ -145,7 +145,7 @@ function nestedFit(source: LogicalType, column: LogicalType): Fit {
     pairs.push([source.key, column.key], [source.value, column.value]);
   } else if (source.kind === 'struct' && column.kind === 'struct') {
     if (source.fields.length !== column.fields.length) return mismatch;
-    source.fields.forEach((f, i) => pairs.push([f, column.fields[i]!]));
+    for (const [i, f] of source.fields.entries()) pairs.push([f, column.fields[i]!]);
   } else return mismatch;
   const warnings: string[] = [];
   for (const [from, to] of pairs) {

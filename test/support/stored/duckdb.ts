@@ -1,4 +1,5 @@
 import type { Field, Json, LogicalType, Schema } from '../../../src/domain/schema/index.js';
+import { firstUnstorableBy } from './first-unstorable.js';
 
 /** What DuckDB keeps of a canonical value: everything, exactly (decimals over 38 digits are kept as text). */
 export function rowAsStored(fields: readonly Field[], row: { [k: string]: Json }): { [k: string]: Json } {
@@ -15,16 +16,8 @@ export function unstorable(type: LogicalType, v: Json): string | undefined {
     : undefined;
 }
 
-export function firstUnstorable(
-  fields: readonly Field[],
-  rows: readonly { [k: string]: Json }[],
-): { row: number; column: string } | undefined {
-  for (let r = 0; r < rows.length; r++) {
-    for (const f of fields)
-      if (unstorable(f.type, rows[r]![f.name] ?? null)) return { row: r, column: f.name };
-  }
-  return undefined;
-}
+/** The first (row, column) in load order the target cannot hold, or undefined. */
+export const firstUnstorable = firstUnstorableBy(unstorable);
 
 export const normalize = (_schema: Schema, rows: readonly Record<string, Json>[]): Record<string, Json>[] => [
   ...rows,

@@ -1,4 +1,5 @@
 import type { Field, Json, LogicalType, Schema } from '../../../src/domain/schema/index.js';
+import { firstUnstorableBy } from './first-unstorable.js';
 
 /**
  * What MySQL/MariaDB keep of a canonical value. A float or double column has no negative zero (`-0` is
@@ -54,17 +55,8 @@ export function unstorable(type: LogicalType, v: Json): string | undefined {
   }
 }
 
-/** The first (row, column) in load order that MySQL cannot hold, or undefined. */
-export function firstUnstorable(
-  fields: readonly Field[],
-  rows: readonly { [k: string]: Json }[],
-): { row: number; column: string } | undefined {
-  for (let r = 0; r < rows.length; r++) {
-    for (const f of fields)
-      if (unstorable(f.type, rows[r]![f.name] ?? null)) return { row: r, column: f.name };
-  }
-  return undefined;
-}
+/** The first (row, column) in load order the target cannot hold, or undefined. */
+export const firstUnstorable = firstUnstorableBy(unstorable);
 
 /** MariaDB keeps JSON text as written: nothing to normalize. */
 export const normalize = (_schema: Schema, rows: readonly Record<string, Json>[]): Record<string, Json>[] => [

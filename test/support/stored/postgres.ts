@@ -1,6 +1,7 @@
 import type { Field, Json, LogicalType } from '../../../src/domain/schema/index.js';
 import { t } from '../../../src/domain/schema/index.js';
 import { toJsonText } from '../../../src/targets/encode/json-text.js';
+import { firstUnstorableBy } from './first-unstorable.js';
 
 /**
  * A negative zero inside JSON survives jsonb only as a string: jsonb numbers are `numeric`, which has no
@@ -66,16 +67,8 @@ export function unstorable(type: LogicalType, v: Json): string | undefined {
   }
 }
 
-export function firstUnstorable(
-  fields: readonly Field[],
-  rows: readonly { [k: string]: Json }[],
-): { row: number; column: string } | undefined {
-  for (let r = 0; r < rows.length; r++) {
-    for (const f of fields)
-      if (unstorable(f.type, rows[r]![f.name] ?? null)) return { row: r, column: f.name };
-  }
-  return undefined;
-}
+/** The first (row, column) in load order the target cannot hold, or undefined. */
+export const firstUnstorable = firstUnstorableBy(unstorable);
 
 /** The error a publish that must fail failed with. */
 export const failure = (p: Promise<unknown>) =>
