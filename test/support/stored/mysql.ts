@@ -1,36 +1,13 @@
-import type { Field, Json, LogicalType, Schema } from '../../../src/domain/schema/index.js';
+import type { Json, LogicalType, Schema } from '../../../src/domain/schema/index.js';
 import { firstUnstorableBy } from './first-unstorable.js';
+import { storedBy } from './walk.js';
 
 /**
  * What MySQL/MariaDB keep of a canonical value. A float or double column has no negative zero (`-0` is
  * stored as 0); inside a JSON column the shared JSON text writes `-0` and MariaDB keeps the text exactly.
  * Everything else is exact.
  */
-export function asStored(type: LogicalType, v: Json, nested = false): Json {
-  if (v === null) return null;
-  switch (type.kind) {
-    case 'float':
-    case 'double':
-      return v === '-0' && !nested ? 0 : v;
-    case 'list':
-      return (v as Json[]).map((x) => asStored(type.element.type, x, true));
-    case 'struct': {
-      const o = v as { [k: string]: Json };
-      return Object.fromEntries(type.fields.map((f) => [f.name, asStored(f.type, o[f.name] ?? null, true)]));
-    }
-    case 'map':
-      return (v as { key: Json; value: Json }[]).map((e) => ({
-        key: asStored(type.key.type, e.key, true),
-        value: asStored(type.value.type, e.value, true),
-      }));
-    default:
-      return v;
-  }
-}
-
-export function rowAsStored(fields: readonly Field[], row: { [k: string]: Json }): { [k: string]: Json } {
-  return Object.fromEntries(fields.map((f) => [f.name, asStored(f.type, row[f.name] ?? null)]));
-}
+export const { asStored, rowAsStored } = storedBy((v, nested) => (v === '-0' && !nested ? 0 : v));
 
 const year = (s: string) => (/^\d{4}-/.test(s) ? Number(s.slice(0, 4)) : Number.NaN);
 const inRange = (s: string) => year(s) >= 1000 && year(s) <= 9999;

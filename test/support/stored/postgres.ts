@@ -1,7 +1,8 @@
-import type { Field, Json, LogicalType } from '../../../src/domain/schema/index.js';
+import type { Json, LogicalType } from '../../../src/domain/schema/index.js';
 import { t } from '../../../src/domain/schema/index.js';
 import { toJsonText } from '../../../src/targets/encode/json-text.js';
 import { firstUnstorableBy } from './first-unstorable.js';
+import { storedBy } from './walk.js';
 
 /**
  * A negative zero inside JSON survives jsonb only as a string: jsonb numbers are `numeric`, which has no
@@ -13,30 +14,9 @@ const NESTED_NEGATIVE_ZERO_LOST = toJsonText(t.double(), -0) !== '"-0"';
  * What PostgreSQL keeps of a canonical value: everything, exactly, except a negative zero inside JSON
  * (see above).
  */
-export function asStored(type: LogicalType, v: Json, nested = false): Json {
-  if (v === null) return null;
-  switch (type.kind) {
-    case 'float':
-    case 'double':
-      return nested && v === '-0' && NESTED_NEGATIVE_ZERO_LOST ? 0 : v;
-    case 'list':
-      return (v as Json[]).map((x) => asStored(type.element.type, x, true));
-    case 'struct': {
-      const o = v as { [k: string]: Json };
-      return Object.fromEntries(type.fields.map((f) => [f.name, asStored(f.type, o[f.name] ?? null, true)]));
-    }
-    case 'map':
-      return (v as { key: Json; value: Json }[]).map((e) => ({
-        key: asStored(type.key.type, e.key, true),
-        value: asStored(type.value.type, e.value, true),
-      }));
-    default:
-      return v;
-  }
-}
-
-export const rowAsStored = (fields: readonly Field[], row: { [k: string]: Json }) =>
-  Object.fromEntries(fields.map((f) => [f.name, asStored(f.type, row[f.name] ?? null)]));
+export const { asStored, rowAsStored } = storedBy((v, nested) =>
+  nested && v === '-0' && NESTED_NEGATIVE_ZERO_LOST ? 0 : v,
+);
 
 /** A 9-digit fraction whose last three digits are not all zero: digits below the microsecond. */
 const subMicro = (s: string) => /\.\d{6}(?!000)\d{3}/.test(s);
