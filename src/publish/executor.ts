@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { PublishAction } from '../domain/publish/actions.js';
+import { ACTIONS, type PublishAction } from '../domain/publish/actions.js';
 import { STAGING_PREFIX, sessionLockKey, stagingSession } from '../domain/publish/naming.js';
 import { isJobpubError, JobpubError } from '../errors/index.js';
 import type { OpenedResults } from '../formats/reader.js';
@@ -107,7 +107,7 @@ export async function publish(req: PublishRequest, events: PublishEvents = {}): 
       await dropLeftovers(conn, target, requested.namespace, steps);
     }
     const existing = await conn.describeTable(requested);
-    const taken = ACTION_NEEDS_NAMES[req.action]
+    const taken = ACTIONS[req.action].timestamped
       ? new Set(await conn.listTables(requested.namespace))
       : new Set<string>();
     plan = planPublish({
@@ -141,15 +141,6 @@ export async function publish(req: PublishRequest, events: PublishEvents = {}): 
     }
   }
 }
-
-/** create / createAndLoad pick a free `_yyyyMMddHHmmss` name, so they need the namespace's table names. */
-const ACTION_NEEDS_NAMES: Record<PublishAction, boolean> = {
-  create: true,
-  createAndLoad: true,
-  load: false,
-  truncateAndLoad: false,
-  dropAndLoad: false,
-};
 
 function outcome(sessionId: string, plan: Plan, steps: StepRecord[], rowsWritten: number, dryRun: boolean) {
   return {
