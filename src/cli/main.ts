@@ -69,6 +69,15 @@ export function buildCli(): Command {
     .option('--delimiter <char>', 'CSV: field delimiter (default ",")', singleChar)
     .action(async (location: string, opts) => publishCommand(location, opts));
 
+  program
+    .command('serve')
+    .description('run the service: the REST API (v4) on PORT (3005) and the publish workers')
+    .action(async () => {
+      // Loaded only for this command, so the CLI's other commands need no HTTP stack.
+      const { serve } = await import('../server.js');
+      await serve();
+    });
+
   return program;
 }
 

@@ -20,6 +20,11 @@ export interface PublishRequest {
   readonly sessionId?: string;
   readonly now?: Date;
   readonly dryRun?: boolean;
+  /**
+   * Aborting cancels the publish if it has not reached its swap phase (where it commits): the target is
+   * put back as after any failure. Once the swap has begun the publish runs to its end.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export type StepStatus = 'Complete' | 'Failed' | 'NotExecuted';
@@ -43,6 +48,8 @@ export interface Progress {
 
 export interface PublishEvents {
   onProgress?(p: Progress): void;
+  /** Called once the plan is made, before any step runs (the final table's name is known here). */
+  onPlan?(plan: Plan): void;
   /** Called before each step runs (the fault-injection tests stop the process here). */
   onStep?(step: StepRecord): void | Promise<void>;
 }
@@ -85,7 +92,14 @@ export async function publish(req: PublishRequest, events: PublishEvents = {}): 
   const steps: StepRecord[] = [];
   let plan: Plan | undefined;
   let conn: TargetConnection | undefined;
-  const report = (phase: Progress['phase'], rowsWritten: number, bytesRead: number) =>
+  let swapping = false;
+  const checkCanceled = () => {
+    if (req.signal?.aborted && !swapping) {
+      throw new JobpubError('PUBLISH_CANCELED', 'the publish was canceled; nothing was committed');
+    }
+  };
+  const report = (phase: Progress['phase'], rowsWritten: number, bytesRead: number) => {
+    checkCanceled();
     events.onProgress?.({
       phase,
       rowsWritten,
@@ -94,6 +108,7 @@ export async function publish(req: PublishRequest, events: PublishEvents = {}): 
       percentComplete:
         req.results.rowCount === 0 ? 0 : Math.floor((rowsWritten / req.results.rowCount) * 100),
     });
+  };
 
   try {
     conn = await target.connect().catch((e: unknown) => {
@@ -122,12 +137,16 @@ export async function publish(req: PublishRequest, events: PublishEvents = {}): 
     });
     planStep.status = 'Complete';
     planStep.ms = Date.now() - started;
+    events.onPlan?.(plan);
     report('plan', 0, 0);
     if (req.dryRun) {
       for (const s of plan.steps) steps.push(stepRecord(s, 'NotExecuted'));
       return outcome(sessionId, plan, steps, 0, true);
     }
-    const rowsWritten = await runSteps(conn, plan, req.results, steps, events, report);
+    const rowsWritten = await runSteps(conn, plan, req.results, steps, events, report, (step) => {
+      if (step.phase === 'swap') swapping = true;
+      checkCanceled();
+    });
     return outcome(sessionId, plan, steps, rowsWritten, false);
   } catch (e) {
     const err = isJobpubError(e) ? e : target.mapError(e);
@@ -177,6 +196,7 @@ async function runSteps(
   steps: StepRecord[],
   events: PublishEvents,
   report: (phase: Phase, rows: number, bytes: number) => void,
+  beforeStep: (step: PlanStep) => void,
 ): Promise<number> {
   const records = plan.steps.map((s) => stepRecord(s, 'NotExecuted'));
   steps.push(...records);
@@ -185,6 +205,7 @@ async function runSteps(
   for (let i = 0; i < plan.steps.length; i++) {
     const step = plan.steps[i]!;
     const rec = records[i]!;
+    beforeStep(step);
     await events.onStep?.(rec);
     const t0 = Date.now();
     try {

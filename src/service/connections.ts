@@ -1,0 +1,144 @@
+import { type ResolvedConnection, VENDORS } from '../connections/vendors.js';
+import { JobpubError } from '../errors/index.js';
+import type { ConnectionFields, ConnectionRecord } from '../store/connections.js';
+import type { Target } from '../targets/contract.js';
+import { createTarget } from '../targets/registry.js';
+import { canSeeConnection, gone, notFound } from './access.js';
+import type { Caller, Deps } from './deps.js';
+
+/** A connection the caller may see, or 404 / 410. */
+export async function visibleConnection(deps: Deps, caller: Caller, id: number): Promise<ConnectionRecord> {
+  const c = await deps.store.connections.byId(id);
+  if (!c) throw notFound('connection', id);
+  const role = await deps.store.connections.sharedRole(id, caller.id);
+  if (!canSeeConnection(caller, c, role)) throw notFound('connection', id);
+  if (c.deletedAt) throw gone('connection', id);
+  return c;
+}
+
+export function resolve(deps: Deps, c: ConnectionRecord): ResolvedConnection {
+  return {
+    host: c.host,
+    port: c.port,
+    ssl: c.ssl,
+    params: c.params,
+    credentials: c.credentialsSealed ? JSON.parse(deps.box.open(c.credentialsSealed)) : [],
+  };
+}
+
+/** The publish target a connection names, or a 400 when its vendor is not a table target. */
+export async function targetOf(deps: Deps, c: ConnectionRecord): Promise<Target> {
+  const spec = VENDORS[c.vendor];
+  if (!spec?.toTarget) {
+    throw new JobpubError(
+      'VALIDATION',
+      `connection ${c.id} (${c.vendor}) is not a table target: publish to a database connection`,
+    );
+  }
+  return createTarget(spec.toTarget(resolve(deps, c), { dataDir: deps.config.dataDir }));
+}
+
+/** Connects and disconnects; a failure is a 400 with the driver's reason (never the credentials). */
+export async function checkConnection(deps: Deps, c: ConnectionRecord): Promise<void> {
+  const target = await targetOf(deps, c);
+  let conn: Awaited<ReturnType<Target['connect']>> | undefined;
+  try {
+    conn = await target.connect();
+    await conn.execute('SELECT 1');
+  } catch (e) {
+    const err = target.mapError(e);
+    throw new JobpubError('VALIDATION', `connection ${c.id} failed: ${err.message}`, {}, { cause: err });
+  } finally {
+    await conn?.close().catch(() => {});
+  }
+}
+
+export interface ConnectionInput {
+  readonly name: string;
+  readonly vendor: string;
+  readonly type?: string | undefined;
+  readonly host?: string | null | undefined;
+  readonly port?: number | null | undefined;
+  readonly ssl?: boolean | undefined;
+  readonly params?: Record<string, unknown> | undefined;
+  readonly credentialType?: string | undefined;
+  readonly credentials?: readonly Record<string, unknown>[] | undefined;
+  readonly isGlobal?: boolean | undefined;
+  readonly description?: string | undefined;
+}
+
+const CREDENTIAL_FIELDS: Record<string, readonly string[]> = {
+  basic: ['username', 'password'],
+  none: [],
+};
+
+/**
+ * A connection body checked against its vendor (api.md, Connections table) and sealed for storage. The
+ * messages name the field; they never repeat a credential's value.
+ */
+export function connectionFields(deps: Deps, caller: Caller, input: ConnectionInput): ConnectionFields {
+  const invalid = (d: string) => new JobpubError('VALIDATION', d);
+  const spec = VENDORS[input.vendor];
+  if (!spec) throw invalid(`vendor must be one of ${Object.keys(VENDORS).join(', ')}`);
+  if (input.type !== undefined && input.type !== spec.type) {
+    throw invalid(`type must be "${spec.type}" for vendor ${input.vendor}`);
+  }
+  if (spec.needsHost && !input.host) throw invalid(`host is required for vendor ${input.vendor}`);
+  const params = spec.params.safeParse(input.params ?? {});
+  if (!params.success) {
+    const i = params.error.issues[0]!;
+    throw invalid(`params${i.path.length ? `.${i.path.join('.')}` : ''}: ${i.message}`);
+  }
+  const credentialType = input.credentialType ?? spec.credentialTypes[0]!;
+  if (!spec.credentialTypes.includes(credentialType)) {
+    throw invalid(
+      `credentialType must be one of ${spec.credentialTypes.join(', ')} for vendor ${input.vendor}`,
+    );
+  }
+  const fields = CREDENTIAL_FIELDS[credentialType] ?? [];
+  const creds = input.credentials ?? [];
+  if (fields.length === 0 && creds.length > 0) {
+    throw invalid(`credentials must be empty for credentialType ${credentialType}`);
+  }
+  if (fields.length > 0) {
+    if (creds.length !== 1)
+      throw invalid(`credentials must hold exactly one entry for credentialType ${credentialType}`);
+    const c = creds[0]!;
+    for (const f of fields) {
+      if (typeof c[f] !== 'string' || (f === 'username' && c[f] === '')) {
+        throw invalid(`credentials[0].${f} is required (a string)`);
+      }
+    }
+    const extra = Object.keys(c).find((k) => !fields.includes(k));
+    if (extra) throw invalid(`credentials[0].${extra} is not a field of credentialType ${credentialType}`);
+  }
+  if (input.isGlobal && !caller.isAdmin) {
+    throw new JobpubError('FORBIDDEN', 'only an admin can create a global connection');
+  }
+  if (spec.toTarget) {
+    // A path outside the data directory (DuckDB) is refused now, not at publish time.
+    spec.toTarget(
+      {
+        host: input.host ?? null,
+        port: input.port ?? null,
+        ssl: false,
+        params: params.data,
+        credentials: [],
+      },
+      { dataDir: deps.config.dataDir },
+    );
+  }
+  return {
+    name: input.name,
+    vendor: input.vendor,
+    type: spec.type,
+    host: spec.needsHost ? (input.host ?? null) : null,
+    port: spec.needsHost ? (input.port ?? spec.defaultPort ?? null) : null,
+    ssl: input.ssl ?? false,
+    params: params.data,
+    credentialType,
+    credentialsSealed: fields.length > 0 ? deps.box.seal(JSON.stringify(creds)) : null,
+    isGlobal: input.isGlobal ?? false,
+    description: input.description ?? '',
+  };
+}
