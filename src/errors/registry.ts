@@ -92,6 +92,19 @@ export const ERRORS = {
     terminal: false,
     summary: 'The target could not be reached or dropped the connection; the publish may be retried',
   },
+  STORAGE_REFUSED: {
+    status: 400,
+    exceptionName: 'ValidationFailed',
+    terminal: true,
+    summary:
+      'The result storage (S3) refused a request: access denied, bad or expired keys, wrong region or endpoint',
+  },
+  STORAGE_UNAVAILABLE: {
+    status: 503,
+    exceptionName: 'ServiceUnavailable',
+    terminal: false,
+    summary: 'The result storage (S3) could not be reached, throttled or failed; the request may be retried',
+  },
   TARGET_BUSY: {
     status: 409,
     exceptionName: 'Conflict',

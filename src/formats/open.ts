@@ -1,4 +1,5 @@
 import { JobpubError } from '../errors/index.js';
+import type { ByteSource } from '../storage/byte-source.js';
 import { listLocalParts } from '../storage/local.js';
 import { type OpenedResults, RESULT_FORMATS, type ReadOptions, type ResultFormat } from './reader.js';
 import { READERS } from './registry.js';
@@ -16,6 +17,17 @@ export async function openResults(
   if (!isResultFormat(format)) {
     throw new JobpubError('USAGE', `unknown format "${format}": use one of ${RESULT_FORMATS.join(', ')}`);
   }
-  const parts = await listLocalParts(location);
+  return openParts(await listLocalParts(location), format, options);
+}
+
+/** Opens results whose part files are already listed (S3 objects, test buffers) in the given format. */
+export async function openParts(
+  parts: readonly ByteSource[],
+  format: ResultFormat,
+  options: ReadOptions = {},
+): Promise<OpenedResults> {
+  if (!isResultFormat(format)) {
+    throw new JobpubError('USAGE', `unknown format "${format}": use one of ${RESULT_FORMATS.join(', ')}`);
+  }
   return READERS[format].open(parts, options);
 }
