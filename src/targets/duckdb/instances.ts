@@ -32,6 +32,29 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 60_000;
 const FIRST_RETRY_MS = 50;
 const MAX_RETRY_MS = 1_000;
 
+/**
+ * DuckDB's settings for jobpub's instances, chosen by measurement so that a publish stays within jobpub's
+ * 256 MB peak RSS whatever the input size (docs/performance.md; 5 M-row, 8-column Parquet of
+ * `npm run bench:publish`, and a 1 GB / 17 M-row Parquet file):
+ *
+ * - memory_limit: with DuckDB's default (80% of RAM) the buffer pool keeps every block of the table being
+ *   loaded: 515-535 MB peak RSS for 5 M rows, 1.16 GB for the 1 GB file. A big insert writes its row groups
+ *   to the database file before COMMIT, so under a limit DuckDB only drops those blocks from memory: the
+ *   transaction stays whole and nothing spilled to the temp directory in these loads. The rest of the
+ *   process is ~110 MB (Node, the DuckDB library, an open instance) plus ~20-30 MB per DuckDB thread
+ *   outside the limit, so peak RSS ≈ 110 + limit + threads × 25: 64 MB → 212-221 MB, 72 MB → 220-223 MB,
+ *   80 MB → 224-237 MB, 96 MB → 257-267 MB (over), 100 MB → 252-256 MB. 64 and 80 MB both loaded the 5 M rows in
+ *   1.5 s (as fast as no limit); 72 MB took the same CPU time and keeps ~30 MB of margin.
+ * - threads: 2, so the part outside the limit does not grow with the machine's core count (1 thread: ~1.8x
+ *   slower; 2 is DuckDB's own default on the 2-core benchmark machine).
+ *
+ * The native Parquet load also sets preserve_insertion_order = false for its INSERT (loader.ts).
+ */
+export const INSTANCE_SETTINGS: Readonly<Record<string, string>> = {
+  memory_limit: '72MB',
+  threads: '2',
+};
+
 export async function acquireInstance(file: string, busyTimeoutMs: number): Promise<DuckDBInstance> {
   let entry = opened.get(file);
   if (!entry) {
@@ -71,7 +94,7 @@ async function openWithRetry(file: string, busyTimeoutMs: number): Promise<DuckD
   let wait = FIRST_RETRY_MS;
   for (;;) {
     try {
-      return await DuckDBInstance.create(file);
+      return await DuckDBInstance.create(file, INSTANCE_SETTINGS);
     } catch (e) {
       if (duckdbErrorType(e) !== 'IO') throw mapDuckdbError(e);
       // An IO Error on open is either the lock of another process or a file we cannot use. The node API

@@ -65,10 +65,12 @@ interface LocalFile {
 async function localFiles(files: readonly string[]): Promise<LocalFile[] | undefined> {
   const out: LocalFile[] = [];
   for (const f of files) {
-    if (!path.isAbsolute(f)) return undefined;
-    const s = await stat(f).catch(() => undefined);
+    // Relative to the working directory, as jobpub's reader opened it (a relative path used to fall back
+    // to the appender: ~4x slower for the same file).
+    const abs = path.resolve(f);
+    const s = await stat(abs).catch(() => undefined);
     if (!s?.isFile()) return undefined;
-    out.push({ path: f, bytes: s.size });
+    out.push({ path: abs, bytes: s.size });
   }
   return out.length > 0 ? out : undefined;
 }
@@ -122,13 +124,23 @@ async function loadParquetNatively(
   const source = req.columns.map((c) => quoteIdent(c.source.name)).join(', ');
   let rows = 0;
   let bytes = 0;
-  for (const f of files) {
-    const done = await conn.run(
-      `INSERT INTO ${qualify(duckdbDialect, into)} (${target}) SELECT ${source} FROM ${scanOf([f])}`,
-    );
-    rows += done.rowsChanged;
-    bytes += f.bytes;
-    req.onProgress(rows, bytes);
+  // Rows may go in out of file order (for this connection, for the load only): DuckDB's ordered insert
+  // buffers whole Parquet row groups per thread and, under the memory limit of instances.ts, runs them one
+  // at a time. Measured on 5 M rows under a 100 MB limit: ~1.8 M rows/s in order vs ~3.2 M without, the
+  // same peak RSS. A table promises no row order (nor do PostgreSQL and MySQL; jobpub's checks count rows),
+  // and the appender path still appends in file order.
+  await conn.run('SET SESSION preserve_insertion_order = false');
+  try {
+    for (const f of files) {
+      const done = await conn.run(
+        `INSERT INTO ${qualify(duckdbDialect, into)} (${target}) SELECT ${source} FROM ${scanOf([f])}`,
+      );
+      rows += done.rowsChanged;
+      bytes += f.bytes;
+      req.onProgress(rows, bytes);
+    }
+  } finally {
+    await conn.run('RESET SESSION preserve_insertion_order').catch(() => {});
   }
   return rows;
 }
