@@ -41,6 +41,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandlers(app);
+  // Every body is JSON (api.md): Fastify's built-in text/plain parser would let a text body through to
+  // validation as a string (a 400) instead of the 415 the spec asks for.
+  app.removeContentTypeParser('text/plain');
   app.decorateRequest('caller', null);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);

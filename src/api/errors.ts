@@ -36,7 +36,10 @@ function validationDetails(err: FastifyError): string {
     .slice(0, 5)
     .map((i) => {
       const field = (i.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
-      return `${field ? `${where === 'body' ? '' : `${where}.`}${field}` : where}: ${i.message ?? 'is invalid'}`;
+      const message = i.message ?? 'is invalid';
+      // "action must be one of …" reads as a sentence (api.md's example); zod's own words follow a colon.
+      const sep = /^(must|is|are) /.test(message) ? ' ' : ': ';
+      return `${field ? `${where === 'body' ? '' : `${where}.`}${field}` : where}${sep}${message}`;
     })
     .join('; ');
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import * as z from 'zod/v4';
 import { JobpubError } from '../errors/index.js';
+import type { S3ConnectionConfig } from '../storage/s3/config.js';
 import type { TargetConfig } from '../targets/config.js';
 
 /** What the API accepts for a connection, per vendor (api.md, Connections). */
@@ -16,6 +17,8 @@ export interface VendorSpec {
    * route refuses as "not a table target".
    */
   readonly toTarget?: (c: ResolvedConnection, ctx: { dataDir: string }) => TargetConfig;
+  /** How a stored connection reaches result files (`s3`); absent for table-only vendors. */
+  readonly toStorage?: (c: ResolvedConnection) => S3ConnectionConfig;
 }
 
 /** A connection with its credentials opened, inside the service only. */
@@ -58,6 +61,43 @@ export function duckdbFile(p: string, dataDir: string): string {
   return file;
 }
 
+/** S3 (and S3-compatible stores): where results are read from; not a table target. */
+const s3: VendorSpec = {
+  type: 'remotefile',
+  credentialTypes: ['awsKeySecret', 'iamRole'],
+  params: z
+    .object({
+      bucket: z.string().min(3).max(63),
+      region: z.string().min(1).max(64).default('us-east-1'),
+      endpoint: z.url().optional(),
+      prefix: z.string().max(1024).optional(),
+      forcePathStyle: z.boolean().optional(),
+    })
+    .strict(),
+  needsHost: false,
+  toStorage: (c) => {
+    const p = c.params as {
+      bucket: string;
+      region: string;
+      endpoint?: string;
+      prefix?: string;
+      forcePathStyle?: boolean;
+    };
+    const cred = c.credentials[0];
+    return {
+      bucket: p.bucket,
+      region: p.region,
+      ...(p.endpoint ? { endpoint: p.endpoint } : {}),
+      ...(p.prefix ? { prefix: p.prefix } : {}),
+      ...(p.forcePathStyle !== undefined ? { forcePathStyle: p.forcePathStyle } : {}),
+      credentials:
+        cred?.accessKeyId && cred.secretAccessKey
+          ? { accessKeyId: cred.accessKeyId, secretAccessKey: cred.secretAccessKey }
+          : 'iamRole',
+    };
+  },
+};
+
 export const VENDORS: Record<string, VendorSpec> = {
   postgres: {
     type: 'jdbc',
@@ -90,6 +130,15 @@ export const VENDORS: Record<string, VendorSpec> = {
     needsHost: false,
     toTarget: (c, ctx) => ({ kind: 'duckdb', file: duckdbFile(String(c.params.path), ctx.dataDir) }),
   },
+  s3,
+};
+
+/** The fields of each credential type, in `credentials[0]` (api.md, Connections table). */
+export const CREDENTIAL_FIELDS: Record<string, readonly string[]> = {
+  basic: ['username', 'password'],
+  awsKeySecret: ['accessKeyId', 'secretAccessKey'],
+  iamRole: [],
+  none: [],
 };
 
 export const VENDOR_NAMES = Object.keys(VENDORS);

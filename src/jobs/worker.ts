@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { PublishAction } from '../domain/publish/actions.js';
 import { isJobpubError, JobpubError } from '../errors/index.js';
 import { type Progress, PublishFailed, publish, type StepRecord } from '../publish/executor.js';
-import { resolve, targetOf } from '../service/connections.js';
+import { resolve, resultAccess, targetOf } from '../service/connections.js';
 import type { Deps } from '../service/deps.js';
 import { openChecked } from '../service/results.js';
 import type { JobRecord, JobStep, ProgressUpdate } from '../store/jobs.js';
@@ -37,7 +37,7 @@ export function startWorkers(deps: Deps): Workers {
     while (!stopping) {
       try {
         if (running.size < concurrency) {
-          const job = await deps.store.jobs.claim(owner, leaseMs);
+          const job = await deps.store.jobs.claim(owner, leaseMs, [...running.keys()]);
           if (job) {
             const abort = new AbortController();
             const done = runJob(deps, owner, job, abort.signal)
@@ -92,6 +92,8 @@ async function runJob(deps: Deps, owner: string, job: JobRecord, stopSignal: Abo
   let latest: ProgressUpdate = { phase: 'plan', percentComplete: 0, rowsWritten: 0, bytesRead: 0 };
   let finalTable: string | undefined;
   let lost = false;
+  /** The ownership check before the commit point has run (once per attempt). */
+  let fenced = false;
   let scrub = scrubber([]);
   const beat = setInterval(
     () => {
@@ -135,7 +137,7 @@ async function runJob(deps: Deps, owner: string, job: JobRecord, stopSignal: Abo
     }
     scrub = scrubber(resolve(deps, connection).credentials.flatMap((c) => Object.values(c)));
     const target = await targetOf(deps, connection);
-    const results = await openChecked(result, deps.config.storageRoots);
+    const results = await openChecked(result, resultAccess(deps));
     const outcome = await publish(
       {
         target,
@@ -157,6 +159,35 @@ async function runJob(deps: Deps, owner: string, job: JobRecord, stopSignal: Abo
             rowsWritten: p.rowsWritten,
             bytesRead: p.bytesRead,
           };
+        },
+        onStep: async (step) => {
+          // The fence before the commit point: a worker whose lease ran out (it was paused, or its
+          // heartbeats could not reach the store) may have lost the job to another worker, which will
+          // publish it again. Heartbeats notice that only every third of the lease; this check, which
+          // also renews the lease for the commit, makes sure only the owner commits.
+          if (step.phase !== 'swap' || fenced || 1) return;
+          fenced = true;
+          const h = await deps.store.jobs
+            .heartbeat(job.id, owner, deps.config.leaseMs, {
+              ...latest,
+              ...(finalTable ? { finalTable } : {}),
+            })
+            .catch((e: unknown) => {
+              throw new JobpubError(
+                'INTERNAL',
+                `the job store could not be reached before the commit; nothing was committed: ${e instanceof Error ? e.message : String(e)}`,
+              );
+            });
+          if (!h.owned) lost = true;
+          if (!h.owned || h.cancelRequested) {
+            cancel.abort();
+            throw new JobpubError(
+              'PUBLISH_CANCELED',
+              h.owned
+                ? 'the publish was canceled; nothing was committed'
+                : 'the job was taken over by another worker (its lease ran out); nothing was committed',
+            );
+          }
         },
       },
     );

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEMO_RESULTS_DIR } from '../config/config.js';
 import { hashPassword, randomPassword } from '../security/hashing.js';
+import { resultAccess } from './connections.js';
 import type { Deps } from './deps.js';
 import { describeResult } from './results.js';
 
@@ -71,7 +72,7 @@ export async function bootstrap(deps: Deps): Promise<Bootstrapped> {
   const results = [];
   for (const d of DEMO_FILES) {
     const uri = pathToFileURL(path.join(DEMO_RESULTS_DIR, d.file)).href;
-    results.push(await describeResult({ format: d.format, uri }, config.storageRoots));
+    results.push(await describeResult({ format: d.format, uri }, null, resultAccess(deps)));
   }
   const group = await store.jobGroups.create({ recipeId: recipe.id, creatorId: admin.id, results });
   banner.push(

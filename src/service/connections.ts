@@ -1,10 +1,44 @@
-import { type ResolvedConnection, VENDORS } from '../connections/vendors.js';
+import { CREDENTIAL_FIELDS, type ResolvedConnection, VENDORS } from '../connections/vendors.js';
 import { JobpubError } from '../errors/index.js';
 import type { ConnectionFields, ConnectionRecord } from '../store/connections.js';
 import type { Target } from '../targets/contract.js';
 import { createTarget } from '../targets/registry.js';
 import { canSeeConnection, gone, notFound } from './access.js';
 import type { Caller, Deps } from './deps.js';
+import type { ResultAccess } from './results.js';
+
+/**
+ * A connection named in a request body: missing or deleted is a 400 naming it; one that exists but is
+ * neither the caller's, shared with them nor global is a 403 (api.md, Publish validation).
+ */
+export async function usableConnection(deps: Deps, caller: Caller, id: number): Promise<ConnectionRecord> {
+  const c = await deps.store.connections.byId(id);
+  if (!c || c.deletedAt) throw new JobpubError('VALIDATION', `connection ${id} does not exist`);
+  const role = await deps.store.connections.sharedRole(c.id, caller.id);
+  if (!canSeeConnection(caller, c, role)) {
+    throw new JobpubError('FORBIDDEN', `connection ${c.id} is not shared with you`);
+  }
+  return c;
+}
+
+/** Where the service may read results: the storage roots, and `s3` connections' buckets. */
+export function resultAccess(deps: Deps): ResultAccess {
+  return {
+    roots: deps.config.storageRoots,
+    async s3For(id) {
+      const c = await deps.store.connections.byId(id);
+      if (!c || c.deletedAt) throw new JobpubError('VALIDATION', `connection ${id} does not exist`);
+      const spec = VENDORS[c.vendor];
+      if (!spec?.toStorage) {
+        throw new JobpubError(
+          'VALIDATION',
+          `connection ${id} (${c.vendor}) is not a storage connection: use an s3 one`,
+        );
+      }
+      return spec.toStorage(resolve(deps, c));
+    },
+  };
+}
 
 /** A connection the caller may see, or 404 / 410. */
 export async function visibleConnection(deps: Deps, caller: Caller, id: number): Promise<ConnectionRecord> {
@@ -66,11 +100,6 @@ export interface ConnectionInput {
   readonly isGlobal?: boolean | undefined;
   readonly description?: string | undefined;
 }
-
-const CREDENTIAL_FIELDS: Record<string, readonly string[]> = {
-  basic: ['username', 'password'],
-  none: [],
-};
 
 /**
  * A connection body checked against its vendor (api.md, Connections table) and sealed for storage. The

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { PublishAction } from '../domain/publish/actions.js';
+import { ACTIONS, type PublishAction } from '../domain/publish/actions.js';
+import { timestampSuffix } from '../domain/publish/naming.js';
 import { JobpubError } from '../errors/index.js';
 import type { ResultFormat } from '../formats/reader.js';
 import { publish } from '../publish/executor.js';
@@ -9,8 +10,8 @@ import type { ConnectionRecord } from '../store/connections.js';
 import type { JobGroup, ResultRecord } from '../store/job-groups.js';
 import type { JobRecord } from '../store/jobs.js';
 import type { Target } from '../targets/contract.js';
-import { canSeeConnection, gone, notFound, owns } from './access.js';
-import { targetOf } from './connections.js';
+import { gone, notFound, owns } from './access.js';
+import { resultAccess, targetOf, usableConnection } from './connections.js';
 import type { Caller, Deps } from './deps.js';
 import { openChecked } from './results.js';
 
@@ -55,14 +56,7 @@ async function check(deps: Deps, caller: Caller, groupId: number, body: PublishB
     const have = group.results.map((r) => r.format).join(', ');
     throw invalid(`inputFormat "${body.inputFormat}": jobGroup ${groupId} has results in ${have} only`);
   }
-  const connection = await deps.store.connections.byId(body.connection.id);
-  if (!connection || connection.deletedAt) {
-    throw invalid(`connection ${body.connection.id} does not exist`);
-  }
-  const role = await deps.store.connections.sharedRole(connection.id, caller.id);
-  if (!canSeeConnection(caller, connection, role)) {
-    throw new JobpubError('FORBIDDEN', `connection ${connection.id} is not shared with you`);
-  }
+  const connection = await usableConnection(deps, caller, body.connection.id);
   const target = await targetOf(deps, connection);
   const caps = target.capabilities;
   if (!caps.acceptedFormats.includes(body.inputFormat)) {
@@ -78,6 +72,17 @@ async function check(deps: Deps, caller: Caller, groupId: number, body: PublishB
   ] as const) {
     const problem = name === undefined ? undefined : nameProblem(name, caps);
     if (problem) throw invalid(`${what} "${name}" ${problem}`);
+  }
+  if (ACTIONS[body.action].timestamped) {
+    // create / createAndLoad name the table `<table>_<yyyyMMddHHmmss>`: a name that only fits without the
+    // suffix would be accepted here and fail in the worker, so it is refused now.
+    const suffixed = `${table.name}_${timestampSuffix(new Date())}`;
+    const problem = nameProblem(suffixed, caps);
+    if (problem) {
+      throw invalid(
+        `table "${table.name}" is too long for ${body.action}, which adds a _yyyyMMddHHmmss suffix: "${suffixed}" ${problem}`,
+      );
+    }
   }
   const fold = folder(caps);
   const targetKey = `${connection.id}:${fold(table.namespace ?? '')}.${fold(table.name)}`;
@@ -123,7 +128,7 @@ export async function planPublishRequest(
   body: PublishBody,
 ): Promise<Plan> {
   const c = await check(deps, caller, groupId, body);
-  const results = await openChecked(c.result, deps.config.storageRoots);
+  const results = await openChecked(c.result, resultAccess(deps));
   const out = await publish({
     target: c.target,
     results,

@@ -148,18 +148,29 @@ export const jobsRepo = (db: Db) => ({
    * Claims the oldest runnable job for `owner`: one that is Pending, or InProgress with an expired lease
    * (its worker died). A job waits while an older job for the same table is queued or holds a live lease.
    * On PostgreSQL, `SKIP LOCKED` lets instances claim different jobs at once; each job goes to one.
+   *
+   * `running` are the jobs the caller is running right now: never claimed again by it, even when their
+   * lease ran out (a process paused longer than the lease, or heartbeats that could not reach the store).
+   * Its own heartbeat takes the lease back if nobody else did; reclaiming it here would run the job twice
+   * in one process, under one owner, so neither run would see that it lost the job.
    */
-  async claim(owner: string, leaseMs: number): Promise<JobRecord | undefined> {
+  async claim(
+    owner: string,
+    leaseMs: number,
+    running: readonly number[] = [],
+  ): Promise<JobRecord | undefined> {
     return db.tx(async (q: Queryable) => {
       const t = now();
+      const notRunning = running.length ? `AND j.id NOT IN (${running.map(() => '?').join(', ')})` : '';
       const candidate = await q.get<{ id: number }>(
         `SELECT j.id FROM jobs j
           WHERE ((j.status = 'Pending' AND (j.lease_until IS NULL OR j.lease_until < ?))
                  OR (j.status = 'InProgress' AND j.lease_until < ?))
+            ${notRunning}
             AND NOT EXISTS (SELECT 1 FROM jobs o WHERE o.target_key = j.target_key AND o.id <> j.id
                   AND ((o.status = 'InProgress' AND o.lease_until >= ?) OR (o.status IN ('Pending', 'InProgress') AND o.id < j.id)))
           ORDER BY j.id LIMIT 1 ${skipLocked(db)}`,
-        [t, t, t],
+        [t, t, ...running, t],
       );
       if (!candidate) return undefined;
       const r = await q.get(

@@ -3,6 +3,7 @@ import { PUBLISH_ACTIONS } from '../../domain/publish/actions.js';
 import { JobpubError } from '../../errors/index.js';
 import { RESULT_FORMATS } from '../../formats/reader.js';
 import { owns } from '../../service/access.js';
+import { resultAccess, usableConnection } from '../../service/connections.js';
 import type { Deps } from '../../service/deps.js';
 import { enqueuePublish, planPublishRequest, visibleJobGroup } from '../../service/publish.js';
 import { describeResult } from '../../service/results.js';
@@ -86,7 +87,11 @@ export function jobGroupRoutes(app: App, deps: Deps): void {
       if (twice)
         throw new JobpubError('VALIDATION', `results: two results in format ${twice}; give one per format`);
       const results: ResultRecord[] = [];
-      for (const r of req.body.results) results.push(await describeResult(r, deps.config.storageRoots));
+      const access = resultAccess(deps);
+      for (const r of req.body.results) {
+        const conn = r.connection ? await usableConnection(deps, caller, r.connection.id) : undefined;
+        results.push(await describeResult(r, conn?.id ?? null, access));
+      }
       const g = await deps.store.jobGroups.create({ recipeId: recipe.id, creatorId: caller.id, results });
       return reply.status(201).send(presentJobGroup(g));
     },
