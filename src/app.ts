@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import {
   type FastifyZodOpenApiTypeProvider,
   fastifyZodOpenApiPlugin,
@@ -11,7 +11,7 @@ import {
 } from 'fastify-zod-openapi';
 import type { App } from './api/app-types.js';
 import { authenticate } from './api/auth.js';
-import { registerErrorHandlers } from './api/errors.js';
+import { registerErrorHandlers, toException } from './api/errors.js';
 import { rateLimiter } from './api/rate-limit.js';
 import { connectionRoutes } from './api/routes/connections.js';
 import { flowRoutes } from './api/routes/flows.js';
@@ -37,6 +37,12 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     },
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true },
+    // Errors the router raises before any hook runs (a path parameter longer than maxParamLength, a
+    // malformed %-escape) get the spec's exception JSON and an x-request-id too.
+    frameworkErrors: (err, req, reply) => {
+      const ex = toException(err);
+      return (reply as FastifyReply).header('x-request-id', req.id).status(ex.status).send(ex.body);
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

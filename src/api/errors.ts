@@ -59,6 +59,10 @@ export function toException(err: unknown): ApiException {
       return exception(400, 'ValidationFailed', 'the request body is empty; send a JSON object');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return exception(400, 'ValidationFailed', 'the request body is not valid JSON');
+    case 'FST_ERR_BAD_URL':
+      return exception(400, 'ValidationFailed', 'the URL path holds a malformed %-escape');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return exception(400, 'ValidationFailed', 'a path parameter is longer than 100 characters');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return exception(400, 'ValidationFailed', 'the request body is larger than 1 MiB');
   }

@@ -1,6 +1,6 @@
 import * as z from 'zod/v4';
 import { PUBLISH_ACTIONS } from '../../domain/publish/actions.js';
-import { JobpubError } from '../../errors/index.js';
+import { ERRORS, JobpubError } from '../../errors/index.js';
 import { RESULT_FORMATS } from '../../formats/reader.js';
 import { owns } from '../../service/access.js';
 import { resultAccess, usableConnection } from '../../service/connections.js';
@@ -62,6 +62,17 @@ const Embed = z.object({
     }),
 });
 
+/**
+ * Like GET /v4/connections/:id/status: a target or result storage that cannot be reached while the request
+ * is answered is a 400 with the driver's reason, not a 5xx (api.md's error table has no 503).
+ */
+const storageAs400 = (e: unknown): never => {
+  if (e instanceof JobpubError && ERRORS[e.code].status >= 500) {
+    throw new JobpubError('VALIDATION', `could not reach it: ${e.message}`, e.location, { cause: e });
+  }
+  throw e;
+};
+
 export function jobGroupRoutes(app: App, deps: Deps): void {
   app.post(
     '/v4/jobGroups',
@@ -90,7 +101,7 @@ export function jobGroupRoutes(app: App, deps: Deps): void {
       const access = resultAccess(deps);
       for (const r of req.body.results) {
         const conn = r.connection ? await usableConnection(deps, caller, r.connection.id) : undefined;
-        results.push(await describeResult(r, conn?.id ?? null, access));
+        results.push(await describeResult(r, conn?.id ?? null, access).catch(storageAs400));
       }
       const g = await deps.store.jobGroups.create({ recipeId: recipe.id, creatorId: caller.id, results });
       return reply.status(201).send(presentJobGroup(g));
@@ -240,14 +251,14 @@ export function jobGroupRoutes(app: App, deps: Deps): void {
               z.object({ plan: z.record(z.string(), z.unknown()) }),
             ]),
           ),
-          ...errors(403, 404, 410),
+          ...errors(403, 404, 409, 410),
         },
       },
     },
     async (req) => {
       const caller = me(req);
       if (req.query.dryRun === 'true') {
-        const plan = await planPublishRequest(deps, caller, req.params.id, req.body);
+        const plan = await planPublishRequest(deps, caller, req.params.id, req.body).catch(storageAs400);
         return { plan: JSON.parse(JSON.stringify(plan)) as Record<string, unknown> };
       }
       const { job, duplicate } = await enqueuePublish(deps, caller, req.params.id, req.body);
