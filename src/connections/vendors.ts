@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as z from 'zod/v4';
 import { JobpubError } from '../errors/index.js';
 import type { S3ConnectionConfig } from '../storage/s3/config.js';
@@ -52,14 +53,55 @@ const server =
  * A DuckDB file lies under the data directory: `path` is relative to it and may not leave it, so no
  * caller can open (or create) a file elsewhere on the server.
  */
-export function duckdbFile(p: string, dataDir: string): string {
+export function underDataDir(p: string, dataDir: string, field = 'params.path'): string {
   const file = path.resolve(dataDir, p);
   const rel = path.relative(dataDir, file);
   if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
-    throw new JobpubError('VALIDATION', `params.path must be a file under the data directory: ${p}`);
+    throw new JobpubError('VALIDATION', `${field} must be under the data directory: ${p}`);
   }
   return file;
 }
+
+/**
+ * Hive (HiveServer2: Apache Hive, Spark Thrift Server). Result files are staged under `stagingUri`, which
+ * the Hive server must see too; a `file://` one must lie under the data directory, so no caller can make
+ * the service write (or clean up) files elsewhere on its machine.
+ */
+const hive: VendorSpec = {
+  type: 'jdbc',
+  credentialTypes: ['basic', 'none'],
+  params: z
+    .object({
+      database: z.string().min(1).max(128),
+      transport: z.enum(['binary', 'http']).default('binary'),
+      auth: z.enum(['NOSASL', 'NONE', 'PLAIN']).default('NONE'),
+      stagingUri: z.string().min(1).max(4096),
+    })
+    .strict(),
+  needsHost: true,
+  defaultPort: 10000,
+  toTarget: (c, ctx) => {
+    const p = c.params as {
+      database: string;
+      transport: 'binary' | 'http';
+      auth: 'NOSASL' | 'NONE' | 'PLAIN';
+      stagingUri: string;
+    };
+    if (p.stagingUri.startsWith('file:'))
+      underDataDir(fileURLToPath(p.stagingUri), ctx.dataDir, 'params.stagingUri');
+    return {
+      kind: 'hive',
+      host: c.host ?? '',
+      port: c.port ?? 10000,
+      database: p.database,
+      ...basic(c),
+      user: basic(c).user || 'jobpub',
+      transport: p.transport,
+      auth: p.auth,
+      stagingUri: p.stagingUri,
+    };
+  },
+};
 
 /** S3 (and S3-compatible stores): where results are read from; not a table target. */
 const s3: VendorSpec = {
@@ -128,8 +170,9 @@ export const VENDORS: Record<string, VendorSpec> = {
       })
       .strict(),
     needsHost: false,
-    toTarget: (c, ctx) => ({ kind: 'duckdb', file: duckdbFile(String(c.params.path), ctx.dataDir) }),
+    toTarget: (c, ctx) => ({ kind: 'duckdb', file: underDataDir(String(c.params.path), ctx.dataDir) }),
   },
+  hive,
   s3,
 };
 

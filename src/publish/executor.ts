@@ -93,6 +93,8 @@ export async function publish(req: PublishRequest, events: PublishEvents = {}): 
   let plan: Plan | undefined;
   let conn: TargetConnection | undefined;
   let swapping = false;
+  /** Once cleanup has begun the publish is done: a failure then must not undo it. */
+  let cleaningUp = false;
   const checkCanceled = () => {
     if (req.signal?.aborted && !swapping) {
       throw new JobpubError('PUBLISH_CANCELED', 'the publish was canceled; nothing was committed');
@@ -145,12 +147,13 @@ export async function publish(req: PublishRequest, events: PublishEvents = {}): 
     }
     const rowsWritten = await runSteps(conn, plan, req.results, steps, events, report, (step) => {
       if (step.phase === 'swap') swapping = true;
+      if (step.phase === 'cleanup') cleaningUp = true;
       checkCanceled();
     });
     return outcome(sessionId, plan, steps, rowsWritten, false);
   } catch (e) {
     const err = isJobpubError(e) ? e : target.mapError(e);
-    if (conn && plan) await putBack(conn, target, plan, steps);
+    if (conn && plan) await putBack(conn, target, plan, steps, !cleaningUp);
     throw new PublishFailed(err, steps, plan);
   } finally {
     if (conn) {
@@ -199,6 +202,7 @@ async function runSteps(
   beforeStep: (step: PlanStep) => void,
 ): Promise<number> {
   const records = plan.steps.map((s) => stepRecord(s, 'NotExecuted'));
+  ran.set(plan, records);
   steps.push(...records);
   let baseline = 0;
   let rowsWritten = 0;
@@ -256,14 +260,35 @@ async function runSteps(
   return rowsWritten;
 }
 
-/** After a failure: roll back what is open and drop this publish's staging objects. Never throws. */
+/** The step records of a plan being run, aligned with plan.steps (putBack reads which steps completed). */
+const ran = new WeakMap<Plan, StepRecord[]>();
+
+/**
+ * After a failure: roll back what is open, undo completed steps that have an undo (last first; only when
+ * `undo`, i.e. the failure came before the cleanup phase), and drop this publish's staging objects.
+ * Never throws.
+ */
 async function putBack(
   conn: TargetConnection,
   target: Target,
   plan: Plan,
   steps: StepRecord[],
+  undo: boolean,
 ): Promise<void> {
   await conn.execute('ROLLBACK').catch(() => {});
+  const done = undo ? (ran.get(plan) ?? []) : [];
+  for (let i = done.length - 1; i >= 0; i--) {
+    const step = plan.steps[i]!;
+    if (step.kind !== 'sql' || step.undo === undefined || done[i]!.status !== 'Complete') continue;
+    const rec = record(steps, `undo ${step.name}`, 'cleanup', step.undo);
+    try {
+      await conn.execute(step.undo);
+      rec.status = 'Complete';
+    } catch (e) {
+      rec.status = 'Failed';
+      rec.error = (e as Error).message;
+    }
+  }
   for (const t of plan.staging) {
     const rec = record(steps, `drop ${t.name}`, 'cleanup', compile(target.dialect, sql.dropTable(t, true)));
     try {

@@ -16,7 +16,17 @@ export interface PlannedColumn {
 export type PlanStep =
   | { readonly kind: 'begin'; readonly name: string; readonly phase: Phase }
   | { readonly kind: 'commit'; readonly name: string; readonly phase: Phase }
-  | { readonly kind: 'sql'; readonly name: string; readonly phase: Phase; readonly sql: string }
+  /**
+   * `undo`: where DDL cannot roll back (externalStaging targets), the statement that reverses this one; after
+   * a failure before the cleanup phase, the executor runs the undo of every completed step, last first.
+   */
+  | {
+      readonly kind: 'sql';
+      readonly name: string;
+      readonly phase: Phase;
+      readonly sql: string;
+      readonly undo?: string;
+    }
   | { readonly kind: 'load'; readonly name: string; readonly phase: Phase; readonly into: TableRef }
   /** Before commit: the table holds `expected` rows, or `expected` more than when the plan began. */
   | {

@@ -5,7 +5,7 @@ import { formatType, type Schema } from '../domain/schema/index.js';
 import { JobpubError } from '../errors/index.js';
 import type { ResultFormat } from '../formats/reader.js';
 import { compile } from '../targets/ddl/compiler.js';
-import { type SqlNode, sql, type TableRef } from '../targets/ddl/nodes.js';
+import { type FillValue, type SqlNode, sql, type TableRef } from '../targets/ddl/nodes.js';
 import type { TargetProfile } from '../targets/profile.js';
 import { folder, nameProblem } from './names.js';
 import type { Phase, Plan, PlannedColumn, PlanStep } from './plan.js';
@@ -74,6 +74,7 @@ export function planPublish(input: PlanInput): Plan {
   const ctx: Ctx = { input, finalTable, columns, steps: [], staging: [] };
   const existing = semantics.timestamped ? undefined : input.existing;
   if (caps.transactionalDdl) planTransactional(ctx, existing !== undefined);
+  else if (caps.externalStaging) planExternalStaging(ctx, existing);
   else if (caps.atomicMultiRename) planRenameSwap(ctx, existing !== undefined);
   else {
     throw new JobpubError(
@@ -172,8 +173,15 @@ function columnsForExisting(
   });
 }
 
-function add(ctx: Ctx, phase: Phase, name: string, node: SqlNode): void {
-  ctx.steps.push({ kind: 'sql', name, phase, sql: compile(ctx.input.target.dialect, node) });
+function add(ctx: Ctx, phase: Phase, name: string, node: SqlNode, undo?: SqlNode): void {
+  const d = ctx.input.target.dialect;
+  ctx.steps.push({
+    kind: 'sql',
+    name,
+    phase,
+    sql: compile(d, node),
+    ...(undo ? { undo: compile(d, undo) } : {}),
+  });
 }
 
 function defs(ctx: Ctx) {
@@ -277,4 +285,90 @@ function planRenameSwap(ctx: Ctx, exists: boolean): void {
     steps.push({ kind: 'commit', name: 'commit', phase: 'swap' });
     add(ctx, 'cleanup', 'drop staging table', sql.dropTable(staging, true));
   }
+}
+
+/** Type spellings compared the way the server prints them: no backticks, no spaces, lower case. */
+const sameType = (a: string, b: string) =>
+  a.replace(/[`\s]/g, '').toLowerCase() === b.replace(/[`\s]/g, '').toLowerCase();
+
+/**
+ * Hive (`externalStaging`): no transactions, no atomic multi-table rename. load() stages the results as
+ * files under an EXTERNAL staging table; its row count is checked; then one INSERT … SELECT from it makes
+ * the rows visible: INTO for a new table or an append, OVERWRITE to replace the rows (truncateAndLoad, and
+ * dropAndLoad when the table already has the results' columns). A dropAndLoad that changes the columns
+ * renames the old table aside and creates the new one; each of those steps has an undo the executor runs
+ * if a later one fails. Hive columns are always nullable (NOT NULL is not enforced on these tables).
+ */
+function planExternalStaging(ctx: Ctx, existing: TableDescription | undefined): void {
+  const { finalTable, steps, input } = ctx;
+  const action = ACTIONS[input.action];
+  const defs = ctx.columns.map((c) => ({ name: c.name, sqlType: c.sqlType, nullable: true }));
+  const dropFinal = sql.dropTable(finalTable, true);
+  if (!action.loads) {
+    add(ctx, 'swap', 'create table', sql.createTable(finalTable, defs));
+    return;
+  }
+  const staging: TableRef = { namespace: finalTable.namespace, name: stagingName(input.sessionId, 'stg') };
+  ctx.staging.push(staging);
+  loadAndVerify(ctx, staging, false);
+  /** The staging column's type: the results' type as the target maps it (what load() declares). */
+  const stagedType = (c: PlannedColumn) => {
+    const m = input.target.mapType(c.source.type);
+    return m.ok ? m.sqlType : c.sqlType;
+  };
+  const fill = (overwrite: boolean, tableColumns: readonly { name: string; sqlType: string }[]) => {
+    const fold = folder(input.target.capabilities);
+    const byName = new Map(ctx.columns.map((c) => [fold(c.name), c]));
+    const values: FillValue[] = tableColumns.map((t) => {
+      const c = byName.get(fold(t.name));
+      if (!c) return { cast: t.sqlType };
+      return sameType(stagedType(c), t.sqlType)
+        ? { from: c.source.name }
+        : { from: c.source.name, cast: t.sqlType };
+    });
+    add(
+      ctx,
+      'swap',
+      overwrite ? 'overwrite from staging' : 'insert from staging',
+      sql.fillTable(finalTable, staging, overwrite, values),
+    );
+  };
+  const verifyFinal = () =>
+    steps.push({
+      kind: 'verifyCount',
+      name: 'verify row count',
+      phase: 'verify',
+      table: finalTable,
+      expected: input.results.rowCount,
+    });
+  const sameShape =
+    existing !== undefined &&
+    existing.columns.length === defs.length &&
+    existing.columns.every(
+      (c, i) => c.name.toLowerCase() === defs[i]!.name.toLowerCase() && sameType(c.sqlType, defs[i]!.sqlType),
+    );
+
+  if (!existing) {
+    add(ctx, 'swap', 'create table', sql.createTable(finalTable, defs), dropFinal);
+    fill(false, defs);
+    verifyFinal();
+  } else if (action.existing === 'append') {
+    fill(false, existing.columns);
+  } else if (action.existing === 'replaceRows' || sameShape) {
+    fill(true, existing.columns);
+  } else {
+    const old: TableRef = { namespace: finalTable.namespace, name: stagingName(input.sessionId, 'old') };
+    add(
+      ctx,
+      'swap',
+      'rename old table aside',
+      sql.renameTable(finalTable, old.name),
+      sql.renameTable(old, finalTable.name),
+    );
+    add(ctx, 'swap', 'create table', sql.createTable(finalTable, defs), dropFinal);
+    fill(false, defs);
+    verifyFinal();
+    add(ctx, 'cleanup', 'drop old table', sql.dropTable(old, true));
+  }
+  add(ctx, 'cleanup', 'drop staging table', sql.dropTable(staging, true));
 }

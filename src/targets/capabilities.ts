@@ -9,6 +9,13 @@ export interface TargetCapabilities {
   readonly transactionalDdl: boolean;
   /** Several tables can be renamed in one atomic statement (MySQL `RENAME TABLE a TO b, c TO d`). */
   readonly atomicMultiRename: boolean;
+  /**
+   * Rows reach the target as files in a staging folder under an EXTERNAL staging table (Hive): the
+   * connection's load() writes the files and creates that table, and one INSERT … SELECT from it (INTO, or
+   * OVERWRITE for replacing rows) makes them visible. For targets with neither transactional DDL nor an
+   * atomic multi-table rename.
+   */
+  readonly externalStaging: boolean;
   /** Result formats the target can publish (api.md, "accepted inputFormat"). */
   readonly acceptedFormats: readonly ResultFormat[];
   /** Longest identifier, in UTF-8 bytes. */
@@ -29,6 +36,7 @@ export interface TargetCapabilities {
 export const DEFAULT_CAPABILITIES: TargetCapabilities = {
   transactionalDdl: false,
   atomicMultiRename: false,
+  externalStaging: false,
   acceptedFormats: [],
   maxIdentifierBytes: 63,
   identifierCase: 'insensitive',

@@ -16,6 +16,19 @@ export interface DuckdbConfig {
   readonly file: string;
 }
 
-export type TargetConfig = PostgresConfig | MysqlConfig | DuckdbConfig;
+/** HiveServer2 (Apache Hive, Spark Thrift Server). `stagingUri`: where result files are staged (file:// now). */
+export interface HiveConfig {
+  readonly kind: 'hive';
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+  readonly password?: string | undefined;
+  readonly transport: 'binary' | 'http';
+  readonly auth: 'NOSASL' | 'NONE' | 'PLAIN';
+  readonly stagingUri: string;
+}
+
+export type TargetConfig = PostgresConfig | MysqlConfig | DuckdbConfig | HiveConfig;
 
 export type TargetKind = TargetConfig['kind'];

@@ -13,5 +13,7 @@ export async function createTarget(config: TargetConfig): Promise<Target> {
       return (await import('./mysql/target.js')).mysqlTarget(config);
     case 'duckdb':
       return (await import('./duckdb/target.js')).duckdbTarget(config);
+    case 'hive':
+      return (await import('./hive/target.js')).hiveTarget(config);
   }
 }

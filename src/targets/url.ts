@@ -3,9 +3,50 @@ import { JobpubError } from '../errors/index.js';
 import type { TargetConfig } from './config.js';
 
 const DEFAULT_PORTS = { postgres: 5432, mysql: 3306 } as const;
+const HIVE_PORT = 10000;
+const HIVE_TRANSPORTS = ['binary', 'http'] as const;
+const HIVE_AUTHS = ['NOSASL', 'NONE', 'PLAIN'] as const;
 
 /**
- * `postgres://user:pass@host:port/db`, `mysql://user:pass@host:port/db`, `duckdb:///absolute/file.duckdb`.
+ * `hive://[user:pass@]host:port/database?staging=file:///path&transport=binary&auth=NONE`. Defaults:
+ * port 10000, transport binary, auth NONE (PLAIN when a password is given). `staging` is required: the
+ * folder (seen by the Hive server too) where result files are staged.
+ */
+function parseHiveUrl(url: URL): TargetConfig {
+  const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || 'default';
+  if (!url.hostname) throw new JobpubError('USAGE', 'a hive target URL needs a host');
+  const staging = url.searchParams.get('staging');
+  if (!staging) {
+    throw new JobpubError(
+      'USAGE',
+      'a hive target URL needs ?staging=file:///folder (seen by the Hive server too)',
+    );
+  }
+  const transport = url.searchParams.get('transport') ?? 'binary';
+  if (!(HIVE_TRANSPORTS as readonly string[]).includes(transport)) {
+    throw new JobpubError('USAGE', `hive transport must be binary or http, not "${transport}"`);
+  }
+  const password = url.password ? decodeURIComponent(url.password) : undefined;
+  const auth = (url.searchParams.get('auth') ?? (password !== undefined ? 'PLAIN' : 'NONE')).toUpperCase();
+  if (!(HIVE_AUTHS as readonly string[]).includes(auth)) {
+    throw new JobpubError('USAGE', `hive auth must be NOSASL, NONE or PLAIN, not "${auth}"`);
+  }
+  return {
+    kind: 'hive',
+    host: url.hostname,
+    port: url.port ? Number(url.port) : HIVE_PORT,
+    database,
+    user: decodeURIComponent(url.username) || 'jobpub',
+    password,
+    transport: transport as (typeof HIVE_TRANSPORTS)[number],
+    auth: auth as (typeof HIVE_AUTHS)[number],
+    stagingUri: staging,
+  };
+}
+
+/**
+ * `postgres://user:pass@host:port/db`, `mysql://user:pass@host:port/db`, `duckdb:///absolute/file.duckdb`,
+ * `hive://[user:pass@]host:port/db?staging=file:///folder` (parseHiveUrl).
  * Errors never repeat the URL: it may hold a password.
  */
 export function parseTargetUrl(text: string): TargetConfig {
@@ -15,10 +56,11 @@ export function parseTargetUrl(text: string): TargetConfig {
   } catch {
     throw new JobpubError(
       'USAGE',
-      'the target URL is not a URL (expected postgres://, mysql:// or duckdb:///)',
+      'the target URL is not a URL (expected postgres://, mysql://, hive:// or duckdb:///)',
     );
   }
   const scheme = url.protocol.replace(/:$/, '');
+  if (scheme === 'hive' || scheme === 'hive2') return parseHiveUrl(url);
   if (scheme === 'duckdb') {
     const file = decodeURIComponent(url.pathname);
     if (url.host !== '' || !path.isAbsolute(file) || file === '/') {
@@ -35,7 +77,7 @@ export function parseTargetUrl(text: string): TargetConfig {
   if (!kind)
     throw new JobpubError(
       'USAGE',
-      `unknown target scheme "${scheme}": use postgres://, mysql:// or duckdb:///`,
+      `unknown target scheme "${scheme}": use postgres://, mysql://, hive:// or duckdb:///`,
     );
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!url.hostname || !database)

@@ -41,6 +41,13 @@ export function compile(d: Dialect, node: SqlNode): string {
       const cols = node.columns.map((c) => d.quoteIdent(c)).join(', ');
       return `INSERT INTO ${qualify(d, node.into)} (${cols}) SELECT ${cols} FROM ${qualify(d, node.from)}`;
     }
+    case 'fillTable': {
+      const values = node.values.map((v) => {
+        const value = v.from === undefined ? 'NULL' : d.quoteIdent(v.from);
+        return v.cast === undefined ? value : `CAST(${value} AS ${v.cast})`;
+      });
+      return `INSERT ${node.overwrite ? 'OVERWRITE' : 'INTO'} TABLE ${qualify(d, node.into)} SELECT ${values.join(', ')} FROM ${qualify(d, node.from)}`;
+    }
   }
 }
 

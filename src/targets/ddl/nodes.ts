@@ -14,6 +14,14 @@ export interface ColumnDef {
   readonly nullable: boolean;
 }
 
+/** One column of a `fillTable` SELECT, in the target table's column order: a staging column or NULL, cast when set. */
+export interface FillValue {
+  /** The staging column that fills it; undefined: NULL (a table column the results do not have). */
+  readonly from?: string | undefined;
+  /** The table column's type, when the staging column's type differs (or for NULL). */
+  readonly cast?: string | undefined;
+}
+
 export type SqlNode =
   | { readonly kind: 'createTable'; readonly table: TableRef; readonly columns: readonly ColumnDef[] }
   | { readonly kind: 'dropTable'; readonly table: TableRef; readonly ifExists: boolean }
@@ -26,6 +34,17 @@ export type SqlNode =
       readonly into: TableRef;
       readonly from: TableRef;
       readonly columns: readonly string[];
+    }
+  /**
+   * `INSERT INTO|OVERWRITE TABLE into SELECT … FROM from`, by position (Hive has no column list for
+   * OVERWRITE): one value per table column, in the table's order.
+   */
+  | {
+      readonly kind: 'fillTable';
+      readonly into: TableRef;
+      readonly from: TableRef;
+      readonly overwrite: boolean;
+      readonly values: readonly FillValue[];
     };
 
 export const sql = {
@@ -39,4 +58,6 @@ export const sql = {
   deleteAll: (table: TableRef): SqlNode => Object.freeze({ kind: 'deleteAll', table }),
   insertSelect: (into: TableRef, from: TableRef, columns: readonly string[]): SqlNode =>
     Object.freeze({ kind: 'insertSelect', into, from, columns }),
+  fillTable: (into: TableRef, from: TableRef, overwrite: boolean, values: readonly FillValue[]): SqlNode =>
+    Object.freeze({ kind: 'fillTable', into, from, overwrite, values: Object.freeze([...values]) }),
 };

@@ -1,0 +1,116 @@
+import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Field, LogicalType } from '../../domain/schema/index.js';
+import type { LoadRequest } from '../contract.js';
+import { backtick } from '../ddl/compiler.js';
+import { qualified, quoteLiteral } from './dialect.js';
+import { OWNER_FILE, ownerText } from './locks.js';
+import { converterFor } from './parquet.js';
+import { HIVE_MAX_DECIMAL_PRECISION, hiveTypeName } from './type-map.js';
+
+/**
+ * The load, for Hive: rows never go through HiveServer2 one by one. The results become files in a staging
+ * folder under the connection's `stagingUri` (a filesystem the server also sees), and an EXTERNAL table
+ * over that folder (`into`, a staging name with the session id) lets the server read them. The plan's next
+ * step, one `INSERT … SELECT` from it, makes the rows visible in the real table.
+ *
+ * - Parquet whose every column Hive reads as its mapped type: the part files are **copied** as they are
+ *   (never moved: `LOAD DATA INPATH` would take the job's own files away).
+ * - Everything else (CSV, JSON, Avro, and Parquet with time, uuid, unsigned, nanosecond or >38-digit
+ *   columns): jobpub's reader, batch by batch, each batch written as one Parquet file (parquet.ts).
+ *
+ * The staging table's columns carry the results' own names, so Parquet columns are found by name.
+ */
+export interface StagingArea {
+  /** The local folder of `stagingUri` (file://). */
+  readonly root: string;
+}
+
+export type Run = (sql: string) => Promise<void>;
+
+export async function stageResults(run: Run, area: StagingArea, req: LoadRequest): Promise<number> {
+  const folder = path.join(area.root, req.into.name);
+  await mkdir(folder, { recursive: true });
+  await writeFile(path.join(folder, OWNER_FILE), ownerText());
+  const fields = req.columns.map((c) => c.source);
+  const copied = await copyIfReadable(req, folder);
+  const rows = copied ?? (await convert(req, folder));
+  const cols = fields.map((f) => `  ${backtick(f.name)} ${hiveTypeName(f.type)}`).join(',\n');
+  await run(
+    `CREATE EXTERNAL TABLE ${qualified(req.into)} (\n${cols}\n) STORED AS PARQUET LOCATION ${quoteLiteral(
+      pathToFileURL(folder).href,
+    )}`,
+  );
+  return rows;
+}
+
+/** Types Hive reads from a Parquet file as exactly the mapped column type. */
+function readsAsIs(type: LogicalType): boolean {
+  switch (type.kind) {
+    case 'boolean':
+    case 'float':
+    case 'double':
+    case 'string':
+    case 'binary':
+    case 'date':
+      return true;
+    case 'int':
+      return type.signed;
+    case 'decimal':
+      return type.precision <= HIVE_MAX_DECIMAL_PRECISION;
+    case 'timestamp':
+      return type.unit !== 'ns';
+    case 'list':
+      return readsAsIs(type.element.type);
+    case 'struct':
+      return type.fields.every((f) => readsAsIs(f.type));
+    case 'map':
+      return readsAsIs(type.key.type) && readsAsIs(type.value.type);
+    default:
+      return false;
+  }
+}
+
+async function copyIfReadable(req: LoadRequest, folder: string): Promise<number | undefined> {
+  const { results } = req;
+  if (results.format !== 'pqt' || results.files.length === 0) return undefined;
+  if (!results.schema.fields.every((f: Field) => readsAsIs(f.type))) return undefined;
+  for (const f of results.files) {
+    if (!path.isAbsolute(f) || !(await stat(f).catch(() => undefined))?.isFile()) return undefined;
+  }
+  let bytes = 0;
+  for (const [i, f] of results.files.entries()) {
+    await copyFile(f, path.join(folder, `part-${String(i).padStart(5, '0')}.parquet`));
+    bytes += (await stat(f)).size;
+    req.onProgress(0, bytes);
+  }
+  req.onProgress(results.rowCount, bytes);
+  return results.rowCount;
+}
+
+async function convert(req: LoadRequest, folder: string): Promise<number> {
+  const { parquetWriteFile } = await import('hyparquet-writer');
+  const convs = req.columns.map((c) => converterFor(c.source, c.name));
+  const schema = [{ name: 'root', num_children: convs.length }, ...convs.flatMap((c) => c.elements)];
+  let rows = 0;
+  let part = 0;
+  for await (const batch of req.results.batches()) {
+    if (batch.numRows === 0) continue;
+    const columnData = req.columns.map((c, i) => {
+      const col = batch.columns[c.sourceIndex]!;
+      const data = new Array(batch.numRows);
+      for (let r = 0; r < batch.numRows; r++) data[r] = convs[i]!.convert(col.get(r), rows + r);
+      return { name: c.source.name, data };
+    });
+    parquetWriteFile({
+      filename: path.join(folder, `part-${String(part++).padStart(5, '0')}.parquet`),
+      columnData,
+      schema: schema as Parameters<typeof parquetWriteFile>[0]['schema'],
+      rowGroupSize: batch.numRows,
+    });
+    rows += batch.numRows;
+    req.onProgress(rows, 0);
+  }
+  return rows;
+}

@@ -1,0 +1,70 @@
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+
+/**
+ * Hive has no advisory locks a client can take, so jobpub's locks are a keyed async mutex in this process,
+ * per HiveServer2 (`lock(key)` of the Target contract): publishes of one service to one table queue.
+ * Across processes, a staging folder says who owns it (OWNER_FILE: host and pid), which is what
+ * sessionAlive() reads before a leftover is removed.
+ */
+interface Holder {
+  readonly released: Promise<void>;
+  readonly release: () => void;
+}
+
+const held = new Map<string, Holder>();
+const slot = (server: string, key: string) => `${server}\u0000${key}`;
+
+export async function acquire(server: string, key: string): Promise<void> {
+  const id = slot(server, key);
+  for (;;) {
+    const current = held.get(id);
+    if (!current) break;
+    await current.released;
+  }
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  held.set(id, { released, release });
+}
+
+export function release(server: string, key: string): void {
+  const id = slot(server, key);
+  const current = held.get(id);
+  if (!current) return;
+  held.delete(id);
+  current.release();
+}
+
+export const isHeld = (server: string, key: string): boolean => held.has(slot(server, key));
+
+/** Hadoop and Spark skip files whose names start with `_` or `.`: this one is never read as data. */
+export const OWNER_FILE = '_jobpub_owner';
+
+/** Another host's folder is taken as alive for this long (its process cannot be checked from here). */
+const FOREIGN_HOST_GRACE_MS = 24 * 3600 * 1000;
+
+export const ownerText = (): string => JSON.stringify({ host: hostname(), pid: process.pid, at: Date.now() });
+
+/**
+ * Whether the process that wrote a staging folder's owner file still runs: on this host, by its pid; on
+ * another host, for a day after it started. No owner file: nobody (a crash before the folder was claimed).
+ */
+export async function ownerAlive(folder: string): Promise<boolean> {
+  let owner: { host?: string; pid?: number; at?: number };
+  try {
+    owner = JSON.parse(await readFile(path.join(folder, OWNER_FILE), 'utf8'));
+  } catch {
+    return false;
+  }
+  if (owner.host !== hostname()) return Date.now() - Number(owner.at ?? 0) < FOREIGN_HOST_GRACE_MS;
+  if (owner.pid === process.pid) return false; // this process: isHeld() said it does not run here
+  try {
+    process.kill(Number(owner.pid), 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

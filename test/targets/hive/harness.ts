@@ -1,0 +1,284 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createConnection } from 'node:net';
+import path from 'node:path';
+import {
+  type Json,
+  type LogicalType,
+  renderDate,
+  renderDecimal,
+  renderFloat,
+  renderTimestamp,
+  type Schema,
+  unitsPerSecond,
+} from '../../../src/domain/schema/index.js';
+import type { HiveConfig } from '../../../src/targets/config.js';
+import { type Cell, Hs2Session } from '../../../src/targets/hive/hs2.js';
+
+/**
+ * The Hive test rig: the real Spark Thrift Server that scripts/hive-server.sh starts (started here when it
+ * is not up: a vitest globalSetup is not available), a fresh database per test, and a read-back through
+ * HiveServer2 that turns every value into the canonical JSON of the fixtures without a lossy step.
+ */
+export const PORT = Number(process.env.HIVE_PORT ?? 10000);
+export const HIVE_DIR = process.env.HIVE_DIR ?? '/tmp/jobpub-hive';
+export const STAGING = path.join(HIVE_DIR, 'staging');
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+
+const portOpen = () =>
+  new Promise<boolean>((resolve) => {
+    const s = createConnection({ host: '127.0.0.1', port: PORT });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+
+/** Starts the server with the script when nothing listens (under CI a failure to start fails the suite). */
+export async function ensureServer(): Promise<void> {
+  if (await portOpen()) return;
+  execFileSync('bash', [path.join(ROOT, 'scripts/hive-server.sh'), 'start'], {
+    stdio: 'inherit',
+    timeout: 280_000,
+    env: { ...process.env, HIVE_PORT: String(PORT), HIVE_DIR },
+  });
+}
+
+export const config = (database: string): HiveConfig => ({
+  kind: 'hive',
+  host: '127.0.0.1',
+  port: PORT,
+  database,
+  user: 'jobpub',
+  transport: 'binary',
+  auth: 'NONE',
+  stagingUri: `file://${STAGING}`,
+});
+
+export async function admin(database = 'default'): Promise<Hs2Session> {
+  return Hs2Session.open({
+    host: '127.0.0.1',
+    port: PORT,
+    transport: 'binary',
+    auth: 'NONE',
+    user: 'jobpub',
+    database,
+    configuration: { 'spark.sql.session.timeZone': 'UTC' },
+  });
+}
+
+export interface HiveBox {
+  readonly db: string;
+  readonly config: HiveConfig;
+  readonly session: Hs2Session;
+  tables(): Promise<string[]>;
+  rows(table: string, schema: Schema): Promise<Record<string, Json>[]>;
+  drop(): Promise<void>;
+}
+
+export async function freshDatabase(label: string): Promise<HiveBox> {
+  const db = `jp_${label
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()
+    .slice(0, 20)}_${randomBytes(3).toString('hex')}`;
+  const session = await admin();
+  await session.query(`CREATE DATABASE \`${db}\``);
+  return {
+    db,
+    config: config(db),
+    session,
+    tables: async () =>
+      (await session.query(`SHOW TABLES IN \`${db}\``)).rows.map((r) => String(r[1])).sort(),
+    rows: (table, schema) => readBack(session, db, table, schema),
+    drop: async () => {
+      await session.query(`DROP DATABASE \`${db}\` CASCADE`);
+      await session.close();
+    },
+  };
+}
+
+const q = (s: string) => `\`${s.replace(/`/g, '``')}\``;
+const TS_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSSSS";
+
+/** A column read exactly: days for dates, µs for timestamps, text for decimals, base64 for binary, JSON for nested. */
+function selectOf(type: LogicalType, column: string): string {
+  const c = q(column);
+  switch (type.kind) {
+    case 'date':
+      return `datediff(${c}, DATE'1970-01-01')`;
+    case 'timestamp':
+      return `unix_micros(${c})`;
+    case 'decimal':
+      return `CAST(${c} AS STRING)`;
+    case 'int':
+      return !type.signed && type.bits === 64 ? `CAST(${c} AS STRING)` : c;
+    case 'binary':
+      return `hex(${c})`; // base64() breaks lines every 76 characters (MIME)
+    case 'list':
+    case 'struct':
+    case 'map':
+      return `to_json(${c}, map('timestampFormat', "${TS_FORMAT}"))`;
+    default:
+      return c;
+  }
+}
+
+async function readBack(session: Hs2Session, db: string, table: string, schema: Schema) {
+  const cols = schema.fields.map((f) => selectOf(f.type, f.name)).join(', ');
+  // Spark caches a table's file list per session: another session's INSERT OVERWRITE replaced the files.
+  await session.query(`REFRESH TABLE ${q(db)}.${q(table)}`);
+  const res = await session.query(`SELECT ${cols} FROM ${q(db)}.${q(table)}`);
+  return res.rows.map((row) =>
+    Object.fromEntries(schema.fields.map((f, i) => [f.name, topLevel(f.type, row[i] ?? null)])),
+  );
+}
+
+function decimalText(text: string, scale: number): string {
+  const neg = text.startsWith('-');
+  const [whole = '0', frac = ''] = text.replace(/^[-+]/, '').split('.');
+  const digits = BigInt(`${whole}${frac.padEnd(scale, '0')}`);
+  if (frac.length > scale && /[1-9]/.test(frac.slice(scale)))
+    throw new Error(`${text} has more than ${scale} places`);
+  const unscaled = frac.length > scale ? BigInt(`${whole}${frac.slice(0, scale)}`) : digits;
+  return renderDecimal(neg ? -unscaled : unscaled, scale);
+}
+
+function fromMicros(micros: bigint, type: { unit: 'ms' | 'us' | 'ns'; utc: boolean }): string {
+  const per = unitsPerSecond(type.unit);
+  const us = unitsPerSecond('us');
+  const count = per >= us ? micros * (per / us) : micros / (us / per);
+  if (per < us && micros % (us / per) !== 0n) throw new Error(`${micros} µs has digits below ${type.unit}`);
+  return renderTimestamp(count, type.unit, type.utc) as string;
+}
+
+function topLevel(type: LogicalType, v: Cell): Json {
+  if (v === null) return null;
+  switch (type.kind) {
+    case 'boolean':
+      return v as boolean;
+    case 'int':
+      if (type.bits === 64) return String(v);
+      return Number(v);
+    case 'float':
+      // The server sends a float as the double of its shortest text (0.87001014): fround finds the float.
+      return renderFloat(Math.fround(Number(v)));
+    case 'double':
+      return renderFloat(Number(v));
+    case 'binary':
+      return Buffer.from(String(v), 'hex').toString('base64');
+    case 'decimal':
+      return type.precision > 38 ? String(v) : decimalText(String(v), type.scale);
+    case 'date':
+      return renderDate(Number(v));
+    case 'timestamp':
+      return fromMicros(BigInt(v as bigint), type);
+    case 'list':
+    case 'struct':
+    case 'map':
+      return nested(type, parseExact(String(v)));
+    default:
+      return String(v);
+  }
+}
+
+/** A value inside Spark's to_json text (numbers kept as their text). */
+function nested(type: LogicalType, v: Exact): Json {
+  if (v === null || v === undefined) return null;
+  switch (type.kind) {
+    case 'boolean':
+      return v as boolean;
+    case 'int':
+      return type.bits === 64 ? String((v as { n: string }).n) : Number((v as { n: string }).n);
+    case 'float':
+      return renderFloat(typeof v === 'string' ? Number(v) : Math.fround(Number((v as { n: string }).n)));
+    case 'double':
+      return renderFloat(typeof v === 'string' ? Number(v) : Number((v as { n: string }).n));
+    case 'decimal':
+      return type.precision > 38 ? (v as string) : decimalText((v as { n: string }).n, type.scale);
+    case 'timestamp': {
+      const [d = '', t = ''] = (v as string).split('T');
+      const [y, mo, da] = d.split('-').map(Number);
+      const [h, mi, s] = t.split(':');
+      const [sec = '0', frac = ''] = (s ?? '0').split('.');
+      const days = BigInt(Date.UTC(y!, mo! - 1, da!) / 86_400_000);
+      const micros =
+        ((days * 24n + BigInt(h!)) * 60n + BigInt(mi!)) * 60_000_000n +
+        BigInt(sec) * 1_000_000n +
+        BigInt(frac.padEnd(6, '0'));
+      return fromMicros(micros, type);
+    }
+    case 'list':
+      return (v as Exact[]).map((x) => nested(type.element.type, x));
+    case 'struct': {
+      const o = v as { [k: string]: Exact };
+      return Object.fromEntries(type.fields.map((f) => [f.name, nested(f.type, o[f.name] ?? null)]));
+    }
+    case 'map': {
+      const o = v as { [k: string]: Exact };
+      return Object.entries(o).map(([k, x]) => ({
+        key: nested(type.key.type, type.key.type.kind === 'string' ? k : { n: k }),
+        value: nested(type.value.type, x),
+      }));
+    }
+    default:
+      return v as string;
+  }
+}
+
+type Exact = null | boolean | string | { n: string } | Exact[] | { [k: string]: Exact };
+
+/** JSON with every number kept as its text (`{ n: '…' }`), so no digit goes through a double. */
+export function parseExact(text: string): Exact {
+  let i = 0;
+  const ws = () => {
+    while (/\s/.test(text[i] ?? '')) i++;
+  };
+  const value = (): Exact => {
+    ws();
+    const ch = text[i];
+    if (ch === '{') {
+      i++;
+      const o: { [k: string]: Exact } = {};
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return o;
+      }
+      for (;;) {
+        ws();
+        const k = value() as string;
+        ws();
+        i++; // :
+        o[k] = value();
+        ws();
+        if (text[i++] === '}') return o;
+      }
+    }
+    if (ch === '[') {
+      i++;
+      const a: Exact[] = [];
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return a;
+      }
+      for (;;) {
+        a.push(value());
+        ws();
+        if (text[i++] === ']') return a;
+      }
+    }
+    if (ch === '"') {
+      const start = i;
+      i++;
+      while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+      i++;
+      return JSON.parse(text.slice(start, i)) as string;
+    }
+    const m = /^(true|false|null|-?[0-9.eE+-]+)/.exec(text.slice(i))!;
+    i += m[0].length;
+    return m[0] === 'true' ? true : m[0] === 'false' ? false : m[0] === 'null' ? null : { n: m[0] };
+  };
+  return value();
+}
