@@ -165,7 +165,7 @@ async function runJob(deps: Deps, owner: string, job: JobRecord, stopSignal: Abo
           // heartbeats could not reach the store) may have lost the job to another worker, which will
           // publish it again. Heartbeats notice that only every third of the lease; this check, which
           // also renews the lease for the commit, makes sure only the owner commits.
-          if (step.phase !== 'swap' || fenced || 1) return;
+          if (step.phase !== 'swap' || fenced) return;
           fenced = true;
           const h = await deps.store.jobs
             .heartbeat(job.id, owner, deps.config.leaseMs, {
