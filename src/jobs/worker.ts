@@ -120,6 +120,7 @@ async function runJob(deps: Deps, owner: string, job: JobRecord, stopSignal: Abo
       warnings: o.warnings ?? [],
       finalTable: finalTable ?? null,
       rowsWritten: o.rows ?? 0,
+      bytesRead: latest.bytesRead,
       percentComplete: status === 'Complete' ? 100 : latest.percentComplete,
       phase: status === 'Complete' ? 'done' : latest.phase,
     });

@@ -100,8 +100,12 @@ export async function publish(req: PublishRequest, events: PublishEvents = {}): 
       throw new JobpubError('PUBLISH_CANCELED', 'the publish was canceled; nothing was committed');
     }
   };
-  const report = (phase: Progress['phase'], rowsWritten: number, bytesRead: number) => {
+  // Bytes only grow: steps after the load report 0, which must not erase what the loader read.
+  let bytesSoFar = 0;
+  const report = (phase: Progress['phase'], rowsWritten: number, bytes: number) => {
     checkCanceled();
+    bytesSoFar = Math.max(bytesSoFar, bytes);
+    const bytesRead = bytesSoFar;
     events.onProgress?.({
       phase,
       rowsWritten,

@@ -104,6 +104,7 @@ export interface Outcome {
   readonly warnings: readonly string[];
   readonly finalTable: string | null;
   readonly rowsWritten: number;
+  readonly bytesRead: number;
   readonly percentComplete: number;
   readonly phase: string;
 }
@@ -220,7 +221,7 @@ export const jobsRepo = (db: Db) => ({
     const t = now();
     const n = await db.run(
       `UPDATE jobs SET status = ?, error_message = ?, steps = ?, warnings = ?, final_table = COALESCE(?, final_table),
-         rows_written = ?, percent_complete = ?, phase = ?, finished_at = ?, updated_at = ?, lease_until = NULL
+         rows_written = ?, bytes_read = ?, percent_complete = ?, phase = ?, finished_at = ?, updated_at = ?, lease_until = NULL
        WHERE id = ? AND owner = ? AND status = 'InProgress'`,
       [
         o.status,
@@ -229,6 +230,7 @@ export const jobsRepo = (db: Db) => ({
         JSON.stringify(o.warnings),
         o.finalTable,
         o.rowsWritten,
+        o.bytesRead,
         o.percentComplete,
         o.phase,
         t,

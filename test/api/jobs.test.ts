@@ -240,11 +240,7 @@ describe('publish jobs', () => {
     expect(await duckCount(path.join(svc.dataDir, 'run.duckdb'), 'orders')).toBe(PQT_ROWS);
   });
 
-  // KNOWN BUG (src/store/jobs.ts + src/jobs/worker.ts, not editable here): `finish()` does not record
-  // bytesRead, so a job that ends before its first heartbeat (every leaseMs/3 = 10 s by default) reports
-  // `bytesRead: 0` although it read the whole file. `it.fails` keeps the check: it turns red once fixed,
-  // then make it a plain `it`.
-  it.fails('KNOWN BUG: a Complete job reports the bytes it read', async () => {
+  it('a Complete job reports the bytes it read', async () => {
     expect(completeJobId).toBeGreaterThan(0);
     const job = (await call(svc, alice.auth, 'GET', `/v4/jobs/${completeJobId}`)).json();
     expect(job.status).toBe('Complete');
