@@ -17,9 +17,16 @@ export interface VendorSpec {
    * How a stored connection becomes a target; absent for storage-only vendors (`s3`), which the publish
    * route refuses as "not a table target".
    */
-  readonly toTarget?: (c: ResolvedConnection, ctx: { dataDir: string }) => TargetConfig;
+  readonly toTarget?: (c: ResolvedConnection, ctx: TargetContext) => TargetConfig | Promise<TargetConfig>;
   /** How a stored connection reaches result files (`s3`); absent for table-only vendors. */
   readonly toStorage?: (c: ResolvedConnection) => S3ConnectionConfig;
+}
+
+/** What turning a connection into a target may need besides the connection itself. */
+export interface TargetContext {
+  readonly dataDir: string;
+  /** The S3 settings of another connection (Redshift stages through its `s3Connection`). */
+  storage(connectionId: number): Promise<S3ConnectionConfig>;
 }
 
 /** A connection with its credentials opened, inside the service only. */
@@ -103,6 +110,49 @@ const hive: VendorSpec = {
   },
 };
 
+/**
+ * Redshift: rows go through S3 (`params.s3Connection`, an `s3` connection) and one COPY per publish, which
+ * reads S3 with `params.iamRoleArn` (AWS's preferred way) or, without one, the s3 connection's keys.
+ */
+const redshift: VendorSpec = {
+  type: 'jdbc',
+  credentialTypes: ['basic'],
+  params: z
+    .object({
+      database: z.string().min(1).max(127),
+      s3Connection: z.object({ id: z.number().int().positive() }).strict(),
+      iamRoleArn: z.string().min(1).max(2048).optional(),
+      region: z.string().min(1).max(64).optional(),
+      extraLoadParams: z.string().max(1000).optional(),
+    })
+    .strict(),
+  needsHost: true,
+  defaultPort: 5439,
+  toTarget: async (c, ctx) => {
+    const p = c.params as {
+      database: string;
+      s3Connection: { id: number };
+      iamRoleArn?: string;
+      region?: string;
+    };
+    const s3 = await ctx.storage(p.s3Connection.id);
+    const prefix = [s3.prefix?.replace(/^\/+|\/+$/g, ''), 'jobpub-staging'].filter(Boolean).join('/');
+    const keys = s3.credentials === 'iamRole' ? undefined : s3.credentials;
+    return {
+      kind: 'redshift',
+      host: c.host ?? '',
+      port: c.port ?? 5439,
+      database: p.database,
+      ...basic(c),
+      ssl: c.ssl,
+      ...(p.region ? { region: p.region } : {}),
+      ...(p.iamRoleArn ? { iamRoleArn: p.iamRoleArn } : keys ? { copyKeys: keys } : {}),
+      s3,
+      stagingUri: `s3://${s3.bucket}/${prefix}`,
+    };
+  },
+};
+
 /** S3 (and S3-compatible stores): where results are read from; not a table target. */
 const s3: VendorSpec = {
   type: 'remotefile',
@@ -173,6 +223,7 @@ export const VENDORS: Record<string, VendorSpec> = {
     toTarget: (c, ctx) => ({ kind: 'duckdb', file: underDataDir(String(c.params.path), ctx.dataDir) }),
   },
   hive,
+  redshift,
   s3,
 };
 

@@ -69,7 +69,8 @@ export async function targetOf(deps: Deps, c: ConnectionRecord): Promise<Target>
       `connection ${c.id} (${c.vendor}) is not a table target: publish to a database connection`,
     );
   }
-  return createTarget(spec.toTarget(resolve(deps, c), { dataDir: deps.config.dataDir }));
+  const storage = resultAccess(deps).s3For;
+  return createTarget(await spec.toTarget(resolve(deps, c), { dataDir: deps.config.dataDir, storage }));
 }
 
 /** Connects and disconnects; a failure is a 400 with the driver's reason (never the credentials). */
@@ -105,7 +106,11 @@ export interface ConnectionInput {
  * A connection body checked against its vendor (api.md, Connections table) and sealed for storage. The
  * messages name the field; they never repeat a credential's value.
  */
-export function connectionFields(deps: Deps, caller: Caller, input: ConnectionInput): ConnectionFields {
+export async function connectionFields(
+  deps: Deps,
+  caller: Caller,
+  input: ConnectionInput,
+): Promise<ConnectionFields> {
   const invalid = (d: string) => new JobpubError('VALIDATION', d);
   const spec = VENDORS[input.vendor];
   if (!spec) throw invalid(`vendor must be one of ${Object.keys(VENDORS).join(', ')}`);
@@ -145,8 +150,10 @@ export function connectionFields(deps: Deps, caller: Caller, input: ConnectionIn
     throw new JobpubError('FORBIDDEN', 'only an admin can create a global connection');
   }
   if (spec.toTarget) {
-    // A path outside the data directory (DuckDB) is refused now, not at publish time.
-    spec.toTarget(
+    // Refused now, not at publish time: a path outside the data directory (DuckDB, Hive staging), an
+    // s3Connection (Redshift) that is missing, not the caller's to use, or not an s3 one.
+    const access = resultAccess(deps);
+    await spec.toTarget(
       {
         host: input.host ?? null,
         port: input.port ?? null,
@@ -154,7 +161,10 @@ export function connectionFields(deps: Deps, caller: Caller, input: ConnectionIn
         params: params.data,
         credentials: [],
       },
-      { dataDir: deps.config.dataDir },
+      {
+        dataDir: deps.config.dataDir,
+        storage: async (id) => access.s3For((await usableConnection(deps, caller, id)).id),
+      },
     );
   }
   return {

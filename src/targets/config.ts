@@ -1,3 +1,5 @@
+import type { RedshiftConfig } from './redshift/config.js';
+
 /** Where to publish: what a CLI target URL or an API connection resolves to. Secrets stay in here only. */
 export interface ServerConfig<K extends string> {
   readonly kind: K;
@@ -29,6 +31,6 @@ export interface HiveConfig {
   readonly stagingUri: string;
 }
 
-export type TargetConfig = PostgresConfig | MysqlConfig | DuckdbConfig | HiveConfig;
+export type TargetConfig = PostgresConfig | MysqlConfig | DuckdbConfig | HiveConfig | RedshiftConfig;
 
 export type TargetKind = TargetConfig['kind'];

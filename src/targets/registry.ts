@@ -15,5 +15,7 @@ export async function createTarget(config: TargetConfig): Promise<Target> {
       return (await import('./duckdb/target.js')).duckdbTarget(config);
     case 'hive':
       return (await import('./hive/target.js')).hiveTarget(config);
+    case 'redshift':
+      return (await import('./redshift/target.js')).redshiftTarget(config);
   }
 }

@@ -4,6 +4,7 @@ import type { TargetConfig } from './config.js';
 
 const DEFAULT_PORTS = { postgres: 5432, mysql: 3306 } as const;
 const HIVE_PORT = 10000;
+const REDSHIFT_PORT = 5439;
 const HIVE_TRANSPORTS = ['binary', 'http'] as const;
 const HIVE_AUTHS = ['NOSASL', 'NONE', 'PLAIN'] as const;
 
@@ -45,8 +46,58 @@ function parseHiveUrl(url: URL): TargetConfig {
 }
 
 /**
+ * `redshift://user:pass@host:5439/db?staging=s3://bucket/prefix&iam_role=arn:…[&region=…]
+ * [&s3_endpoint=http://host:port&s3_path_style=true&s3_region=…]`. The staging bucket is reached with the
+ * AWS SDK's default credentials (environment, profile or instance role); COPY reads it with the IAM role,
+ * or, without one, with the keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+ */
+function parseRedshiftUrl(url: URL): TargetConfig {
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!url.hostname || !database)
+    throw new JobpubError('USAGE', 'a redshift target URL needs a host and a database');
+  const q = (k: string) => url.searchParams.get(k) ?? undefined;
+  const staging = q('staging');
+  const m = staging ? /^s3:\/\/([^/]+)\/?(.*)$/.exec(staging) : null;
+  if (!m)
+    throw new JobpubError(
+      'USAGE',
+      'a redshift target URL needs ?staging=s3://bucket/prefix (where COPY reads from)',
+    );
+  const iamRoleArn = q('iam_role');
+  const keyId = process.env.AWS_ACCESS_KEY_ID;
+  const secret = process.env.AWS_SECRET_ACCESS_KEY;
+  const keys = keyId && secret ? { accessKeyId: keyId, secretAccessKey: secret } : undefined;
+  if (!iamRoleArn && !keys) {
+    throw new JobpubError(
+      'USAGE',
+      'a redshift target needs ?iam_role=arn:… or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY for COPY',
+    );
+  }
+  const endpoint = q('s3_endpoint');
+  return {
+    kind: 'redshift',
+    host: url.hostname,
+    port: url.port ? Number(url.port) : REDSHIFT_PORT,
+    database,
+    user: decodeURIComponent(url.username) || 'awsuser',
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    ssl: url.searchParams.get('ssl') !== 'false',
+    ...(q('region') ? { region: q('region') } : {}),
+    ...(iamRoleArn ? { iamRoleArn } : { copyKeys: keys }),
+    s3: {
+      bucket: m[1]!,
+      region: q('s3_region') ?? q('region') ?? 'us-east-1',
+      ...(endpoint ? { endpoint } : {}),
+      ...(q('s3_path_style') === 'true' ? { forcePathStyle: true } : {}),
+      credentials: keys ?? 'iamRole',
+    },
+    stagingUri: staging!,
+  };
+}
+
+/**
  * `postgres://user:pass@host:port/db`, `mysql://user:pass@host:port/db`, `duckdb:///absolute/file.duckdb`,
- * `hive://[user:pass@]host:port/db?staging=file:///folder` (parseHiveUrl).
+ * `hive://[user:pass@]host:port/db?staging=file:///folder` (parseHiveUrl), `redshift://…` (parseRedshiftUrl).
  * Errors never repeat the URL: it may hold a password.
  */
 export function parseTargetUrl(text: string): TargetConfig {
@@ -56,11 +107,12 @@ export function parseTargetUrl(text: string): TargetConfig {
   } catch {
     throw new JobpubError(
       'USAGE',
-      'the target URL is not a URL (expected postgres://, mysql://, hive:// or duckdb:///)',
+      'the target URL is not a URL (expected postgres://, mysql://, hive://, redshift:// or duckdb:///)',
     );
   }
   const scheme = url.protocol.replace(/:$/, '');
   if (scheme === 'hive' || scheme === 'hive2') return parseHiveUrl(url);
+  if (scheme === 'redshift') return parseRedshiftUrl(url);
   if (scheme === 'duckdb') {
     const file = decodeURIComponent(url.pathname);
     if (url.host !== '' || !path.isAbsolute(file) || file === '/') {
@@ -77,7 +129,7 @@ export function parseTargetUrl(text: string): TargetConfig {
   if (!kind)
     throw new JobpubError(
       'USAGE',
-      `unknown target scheme "${scheme}": use postgres://, mysql://, hive:// or duckdb:///`,
+      `unknown target scheme "${scheme}": use postgres://, mysql://, hive://, redshift:// or duckdb:///`,
     );
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (!url.hostname || !database)

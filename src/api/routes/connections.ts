@@ -44,7 +44,7 @@ export function connectionRoutes(app: App, deps: Deps): void {
       },
     },
     async (req, reply) => {
-      const fields = connectionFields(deps, me(req), req.body);
+      const fields = await connectionFields(deps, me(req), req.body);
       const c = await deps.store.connections.create({ ...fields, creatorId: me(req).id });
       return reply.status(201).send(presentConnection(c));
     },
@@ -109,7 +109,7 @@ export function connectionRoutes(app: App, deps: Deps): void {
         ...req.body,
       };
       if (req.body.isGlobal === undefined && c.isGlobal && !caller.isAdmin) merged.isGlobal = false;
-      const updated = await deps.store.connections.update(c.id, connectionFields(deps, caller, merged));
+      const updated = await deps.store.connections.update(c.id, await connectionFields(deps, caller, merged));
       return presentConnection(updated);
     },
   );
