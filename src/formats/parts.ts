@@ -37,6 +37,7 @@ export async function combineParts(
     schema: first.schema,
     rowCount: opened.reduce((n, p) => n + p.rowCount, 0),
     files: parts.map((p) => p.name),
+    partSizes: parts.map((p) => p.size),
     async *batches() {
       for (const part of opened) yield* part.batches();
     },

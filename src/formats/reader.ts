@@ -22,6 +22,13 @@ export interface OpenedResults {
   readonly rowCount: number;
   /** The part files read, in order. */
   readonly files: readonly string[];
+  /** Each part file's size in bytes, in the order of `files` (S3 parts have no local file to stat). */
+  readonly partSizes?: readonly number[];
+  /**
+   * The options the files were read with, defaults filled in (CSV: `header`, `delimiter`). Targets that
+   * load the files themselves (Redshift's COPY) must read them the same way.
+   */
+  readonly options?: ReadOptions;
   /** Every row, part after part, in bounded batches. Each call reads the files again. */
   batches(): AsyncIterable<RecordBatch>;
 }

@@ -29,6 +29,8 @@ export const csvReader: FormatReader = {
       schema,
       rowCount: rowCounts.reduce((a, b) => a + b, 0),
       files: parts.map((p) => p.name),
+      partSizes: parts.map((p) => p.size),
+      options: { header: options.header, delimiter: options.delimiter },
       batches: () => readBatches(parts, schema, options, rowCounts),
     };
   },

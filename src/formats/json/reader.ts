@@ -46,6 +46,7 @@ export const jsonReader: FormatReader = {
       schema: result,
       rowCount,
       files: parts.map((p) => p.name),
+      partSizes: parts.map((p) => p.size),
       batches: () => readBatches(parts, counts, result, batchSize),
     };
   },

@@ -84,7 +84,7 @@ async function appendAll(
   const encoders: Encode[] = req.columns.map((c, i) => encoderFor(c.source.type, types[i]!, c.name));
   const sources = req.columns.map((c) => c.sourceIndex);
   const chunk = DuckDBDataChunk.create(types);
-  const totalBytes = await totalSize(req.results.files);
+  const totalBytes = await totalSize(req.results.files, req.results.partSizes);
   const totalRows = req.results.rowCount;
   let rows = 0;
   for await (const batch of req.results.batches()) {
@@ -132,7 +132,9 @@ function wrapAppender(fn: () => void, context: string, column?: string): void {
   }
 }
 
-async function totalSize(files: readonly string[]): Promise<number> {
+/** The results' size: as the reader knew it (S3 parts too), else from the local files. */
+async function totalSize(files: readonly string[], sizes: readonly number[] | undefined): Promise<number> {
+  if (sizes !== undefined && sizes.length === files.length) return sizes.reduce((a, b) => a + b, 0);
   let total = 0;
   for (const f of files) total += (await stat(f).catch(() => undefined))?.size ?? 0;
   return total;

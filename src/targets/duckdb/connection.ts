@@ -4,11 +4,11 @@ import type { TableDescription } from '../../domain/schema/compat.js';
 import type { LoadRequest, TargetConnection } from '../contract.js';
 import { qualify } from '../ddl/compiler.js';
 import type { TableRef } from '../ddl/nodes.js';
+import { acquire, isHeld, release } from '../locks.js';
 import { duckdbDialect } from './dialect.js';
 import { acquireInstance, releaseInstance } from './instances.js';
 import { DEFAULT_SCHEMA, describeTable, listTables } from './introspect.js';
 import { loadInto } from './loader.js';
-import { acquire, isHeld, release } from './locks.js';
 
 /** The executor's session lock key (src/publish/executor.ts): held for as long as a publish runs. */
 

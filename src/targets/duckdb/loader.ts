@@ -61,10 +61,15 @@ interface LocalFile {
   readonly bytes: number;
 }
 
-/** The part files with their sizes when every one is a local file (native scans read them directly). */
+/**
+ * The part files with their sizes when every one is a local file (native scans read them directly).
+ * Results in S3 (`s3://…`, or any other URI) go through jobpub's reader and the appender: read_parquet
+ * would need DuckDB's httpfs extension, a download at run time, and the S3 connection's keys handed to it.
+ */
 async function localFiles(files: readonly string[]): Promise<LocalFile[] | undefined> {
   const out: LocalFile[] = [];
   for (const f of files) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(f)) return undefined;
     // Relative to the working directory, as jobpub's reader opened it (a relative path used to fall back
     // to the appender: ~4x slower for the same file).
     const abs = path.resolve(f);

@@ -6,7 +6,7 @@ import type { S3Location } from '../../storage/s3/config.js';
 import type { LoadRequest, TargetConnection } from '../contract.js';
 import { qualify } from '../ddl/compiler.js';
 import type { TableRef } from '../ddl/nodes.js';
-import { acquire, isHeld, release } from '../duckdb/locks.js';
+import { acquire, isHeld, release } from '../locks.js';
 import type { RedshiftConfig } from './config.js';
 import { rsDialect } from './dialect.js';
 import { mapRedshiftError } from './errors.js';

@@ -1,4 +1,5 @@
-import type { ResultFormat } from '../../formats/reader.js';
+import { JobpubError } from '../../errors/index.js';
+import type { ReadOptions, ResultFormat } from '../../formats/reader.js';
 import type { RedshiftConfig } from './config.js';
 
 /**
@@ -31,6 +32,24 @@ export type CopyAuth =
 export interface CopyCsv {
   readonly header: boolean;
   readonly delimiter: string;
+}
+
+/**
+ * The CSV layout COPY must read, from the options the results were opened with (OpenedResults.options,
+ * defaults as jobpub's reader has them: a header row, a comma). A delimiter COPY cannot be given as a
+ * plain literal (a backslash or a control character other than a tab) is refused before anything is
+ * staged, rather than guessed at.
+ */
+export function copyCsv(options: ReadOptions | undefined): CopyCsv {
+  const csv = { header: options?.header ?? true, delimiter: options?.delimiter ?? ',' };
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused
+  if (csv.delimiter !== '\t' && /[\\\u0000-\u001f\u007f]/.test(csv.delimiter)) {
+    throw new JobpubError(
+      'PUBLISH_FORMAT_REFUSED',
+      `Redshift's COPY cannot be given the CSV delimiter ${JSON.stringify(csv.delimiter)}: use a printable character or a tab`,
+    );
+  }
+  return csv;
 }
 
 export interface CopySpec {

@@ -5,7 +5,7 @@ import type { LoadRequest } from '../contract.js';
 import { compile, qualify } from '../ddl/compiler.js';
 import { sql, type TableRef } from '../ddl/nodes.js';
 import type { RedshiftConfig } from './config.js';
-import { type CopyCsv, copyAuth, copyStatement } from './copy.js';
+import { copyAuth, copyCsv, copyStatement } from './copy.js';
 import { rsDialect } from './dialect.js';
 import { copyFailure, type LoadErrorRow, mapRedshiftError } from './errors.js';
 import type { Queryable } from './introspect.js';
@@ -21,8 +21,6 @@ export interface LoadContext {
   readonly alive: (sessionId: string, owner: S3Location) => Promise<boolean>;
   /** Rows of the load-error tables for the COPY that just failed on this connection. */
   readonly loadErrors: () => Promise<LoadErrorRow[]>;
-  /** CSV layout of the results (the readers' defaults: a header row, comma). */
-  readonly csv?: CopyCsv;
 }
 
 /** The copy table of a session: a TEMP table, so it never outlives the connection whatever happens. */
@@ -43,6 +41,8 @@ export const copyTableName = (sessionId: string): string =>
  * files by then); after a crash, the next load through the same staging prefix removes it.
  */
 export async function copyLoad(ctx: LoadContext, req: LoadRequest): Promise<number> {
+  // CSV files are COPYed as they are, so COPY reads them as jobpub's reader did (header row, delimiter).
+  const csv = req.results.format === 'csv' ? copyCsv(req.results.options) : undefined;
   const s3 = await ctx.s3();
   await removeLeftovers(s3, ctx.config.stagingUri, ctx.sessionId, ctx.alive);
   const folder = sessionFolder(ctx.config.stagingUri, ctx.sessionId);
@@ -63,7 +63,7 @@ export async function copyLoad(ctx: LoadContext, req: LoadRequest): Promise<numb
       format: req.results.format,
       auth: copyAuth(ctx.config),
       region: ctx.config.region,
-      csv: staged.rewritten ? undefined : ctx.csv,
+      csv: staged.rewritten ? undefined : csv,
       nested: columns.some((c) => isNested(c.source.type)),
     });
     try {

@@ -6,7 +6,7 @@ import { RESULT_FORMATS } from '../../../src/formats/reader.js';
 import { planPublish } from '../../../src/publish/planner.js';
 import { redact } from '../../../src/publish/redact.js';
 import type { RedshiftConfig } from '../../../src/targets/redshift/config.js';
-import { copyAuth, copyStatement, literal } from '../../../src/targets/redshift/copy.js';
+import { copyAuth, copyCsv, copyStatement, literal } from '../../../src/targets/redshift/copy.js';
 import { loadErrorQueries } from '../../../src/targets/redshift/load-errors.js';
 import { RS_CAPABILITIES, redshiftTarget } from '../../../src/targets/redshift/target.js';
 import { rsType } from '../../../src/targets/redshift/type-map.js';
@@ -101,6 +101,43 @@ describe('COPY statements', () => {
           }
         }
       }
+    }
+  });
+
+  it("CSV: the results' read options decide IGNOREHEADER and DELIMITER; a delimiter COPY cannot take is refused", () => {
+    const format = (options: Parameters<typeof copyCsv>[0]) =>
+      /\nFORMAT AS ([^\n]*)\n/.exec(copyStatement({ ...base, format: 'csv', csv: copyCsv(options) }))?.[1];
+    // The reader's defaults: a header row, commas.
+    expect(copyCsv(undefined)).toEqual({ header: true, delimiter: ',' });
+    expect(format(undefined)).toBe("CSV IGNOREHEADER 1 EMPTYASNULL DATEFORMAT 'auto' TIMEFORMAT 'auto'");
+    expect(format({ header: false })).toBe("CSV EMPTYASNULL DATEFORMAT 'auto' TIMEFORMAT 'auto'");
+    expect(format({ header: false, delimiter: ';' })).toBe(
+      "CSV DELIMITER AS ';' EMPTYASNULL DATEFORMAT 'auto' TIMEFORMAT 'auto'",
+    );
+    expect(format({ delimiter: '|' })).toBe(
+      "CSV DELIMITER AS '|' IGNOREHEADER 1 EMPTYASNULL DATEFORMAT 'auto' TIMEFORMAT 'auto'",
+    );
+    expect(format({ delimiter: '\t' })).toBe(
+      "CSV DELIMITER AS '\\t' IGNOREHEADER 1 EMPTYASNULL DATEFORMAT 'auto' TIMEFORMAT 'auto'",
+    );
+    expect(format({ header: false, delimiter: "'" })).toBe(
+      "CSV DELIMITER AS '''' EMPTYASNULL DATEFORMAT 'auto' TIMEFORMAT 'auto'",
+    );
+    for (const delimiter of [';', '|', '\t', "'"]) {
+      for (const header of [true, false]) {
+        const s = copyStatement({ ...base, format: 'csv', csv: copyCsv({ header, delimiter }) });
+        if (delimiter !== "'") expect(s, s).toMatch(COPY_GRAMMAR);
+        expect(s.includes('IGNOREHEADER 1')).toBe(header);
+      }
+    }
+    for (const delimiter of ['\\', '\u0001', '\u007f']) {
+      let code: string | undefined;
+      try {
+        copyCsv({ delimiter });
+      } catch (e) {
+        code = (e as JobpubError).code;
+      }
+      expect(code, JSON.stringify(delimiter)).toBe('PUBLISH_FORMAT_REFUSED');
     }
   });
 
