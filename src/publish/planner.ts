@@ -1,5 +1,5 @@
 import { ACTIONS, type PublishAction } from '../domain/publish/actions.js';
-import { firstFreeName, stagingName, timestampSuffix } from '../domain/publish/naming.js';
+import { firstFreeName, STAGING_PREFIX, stagingName, timestampSuffix } from '../domain/publish/naming.js';
 import { checkAppend, type TableDescription } from '../domain/schema/compat.js';
 import { formatType, type Schema } from '../domain/schema/index.js';
 import { JobpubError } from '../errors/index.js';
@@ -296,8 +296,9 @@ const sameType = (a: string, b: string) =>
  * files under an EXTERNAL staging table; its row count is checked; then one INSERT … SELECT from it makes
  * the rows visible: INTO for a new table or an append, OVERWRITE to replace the rows (truncateAndLoad, and
  * dropAndLoad when the table already has the results' columns). A dropAndLoad that changes the columns
- * renames the old table aside and creates the new one; each of those steps has an undo the executor runs
- * if a later one fails. Hive columns are always nullable (NOT NULL is not enforced on these tables).
+ * fills the new table under `jobpub_new_<session>` first, then renames the old table aside and the new one
+ * into place, back to back (the first rename has an undo the executor runs if the second fails). Hive
+ * columns are always nullable (NOT NULL is not enforced on these tables).
  */
 function planExternalStaging(ctx: Ctx, existing: TableDescription | undefined): void {
   const { finalTable, steps, input } = ctx;
@@ -316,7 +317,13 @@ function planExternalStaging(ctx: Ctx, existing: TableDescription | undefined): 
     const m = input.target.mapType(c.source.type);
     return m.ok ? m.sqlType : c.sqlType;
   };
-  const fill = (overwrite: boolean, tableColumns: readonly { name: string; sqlType: string }[]) => {
+  const fill = (
+    overwrite: boolean,
+    tableColumns: readonly { name: string; sqlType: string }[],
+    into: TableRef = finalTable,
+    phase: Phase = 'swap',
+    name = overwrite ? 'overwrite from staging' : 'insert from staging',
+  ) => {
     const fold = folder(input.target.capabilities);
     const byName = new Map(ctx.columns.map((c) => [fold(c.name), c]));
     const values: FillValue[] = tableColumns.map((t) => {
@@ -326,21 +333,8 @@ function planExternalStaging(ctx: Ctx, existing: TableDescription | undefined): 
         ? { from: c.source.name }
         : { from: c.source.name, cast: t.sqlType };
     });
-    add(
-      ctx,
-      'swap',
-      overwrite ? 'overwrite from staging' : 'insert from staging',
-      sql.fillTable(finalTable, staging, overwrite, values),
-    );
+    add(ctx, phase, name, sql.fillTable(into, staging, overwrite, values));
   };
-  const verifyFinal = () =>
-    steps.push({
-      kind: 'verifyCount',
-      name: 'verify row count',
-      phase: 'verify',
-      table: finalTable,
-      expected: input.results.rowCount,
-    });
   const sameShape =
     existing !== undefined &&
     existing.columns.length === defs.length &&
@@ -348,16 +342,41 @@ function planExternalStaging(ctx: Ctx, existing: TableDescription | undefined): 
       (c, i) => c.name.toLowerCase() === defs[i]!.name.toLowerCase() && sameType(c.sqlType, defs[i]!.sqlType),
     );
 
+  // A new table is made and filled completely under a staging name first, then renamed into place in one
+  // step: a crash before the rename leaves no table behind (the sweep drops jobpub_new_<session>). Its
+  // TBLPROPERTIES name the table it replaces (hex, no quoting), so that after a crash between the two
+  // renames of a replacement the target's leftover sweep renames jobpub_old_<session> back.
+  const hex = input.sessionId.replace(/-/g, '').toLowerCase();
+  const fresh: TableRef = { namespace: finalTable.namespace, name: `${STAGING_PREFIX}new_${hex}` };
+  const buildFresh = () => {
+    ctx.staging.push(fresh);
+    const replaces = Buffer.from(finalTable.name, 'utf8').toString('hex');
+    steps.push({
+      kind: 'sql',
+      name: 'create new table',
+      phase: 'staging',
+      sql: `${compile(input.target.dialect, sql.createTable(fresh, defs))} TBLPROPERTIES ('jobpub.replaces'='${replaces}')`,
+    });
+    fill(false, defs, fresh, 'load', 'fill new table');
+    steps.push({
+      kind: 'verifyCount',
+      name: 'verify new table',
+      phase: 'verify',
+      table: fresh,
+      expected: input.results.rowCount,
+    });
+  };
+
   if (!existing) {
-    add(ctx, 'swap', 'create table', sql.createTable(finalTable, defs), dropFinal);
-    fill(false, defs);
-    verifyFinal();
+    buildFresh();
+    add(ctx, 'swap', 'rename new table into place', sql.renameTable(fresh, finalTable.name), dropFinal);
   } else if (action.existing === 'append') {
     fill(false, existing.columns);
   } else if (action.existing === 'replaceRows' || sameShape) {
     fill(true, existing.columns);
   } else {
     const old: TableRef = { namespace: finalTable.namespace, name: stagingName(input.sessionId, 'old') };
+    buildFresh();
     add(
       ctx,
       'swap',
@@ -365,9 +384,7 @@ function planExternalStaging(ctx: Ctx, existing: TableDescription | undefined): 
       sql.renameTable(finalTable, old.name),
       sql.renameTable(old, finalTable.name),
     );
-    add(ctx, 'swap', 'create table', sql.createTable(finalTable, defs), dropFinal);
-    fill(false, defs);
-    verifyFinal();
+    add(ctx, 'swap', 'rename new table into place', sql.renameTable(fresh, finalTable.name));
     add(ctx, 'cleanup', 'drop old table', sql.dropTable(old, true));
   }
   add(ctx, 'cleanup', 'drop staging table', sql.dropTable(staging, true));

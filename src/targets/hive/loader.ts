@@ -1,7 +1,12 @@
+import { createWriteStream } from 'node:fs';
 import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import type { Field, LogicalType } from '../../domain/schema/index.js';
+import type { OpenedResults } from '../../formats/reader.js';
+import type { ByteSource } from '../../storage/byte-source.js';
 import type { LoadRequest } from '../contract.js';
 import { backtick } from '../ddl/compiler.js';
 import { qualified, quoteLiteral } from './dialect.js';
@@ -72,17 +77,34 @@ function readsAsIs(type: LogicalType): boolean {
   }
 }
 
+/**
+ * Results that carry the ByteSources of their parts (S3 objects): not part of OpenedResults yet (the readers
+ * keep them); when a caller passes them, Parquet parts in S3 are copied unchanged like local files.
+ */
+type WithSources = OpenedResults & { readonly sources?: readonly ByteSource[] };
+
 async function copyIfReadable(req: LoadRequest, folder: string): Promise<number | undefined> {
-  const { results } = req;
+  const results = req.results as WithSources;
   if (results.format !== 'pqt' || results.files.length === 0) return undefined;
   if (!results.schema.fields.every((f: Field) => readsAsIs(f.type))) return undefined;
-  for (const f of results.files) {
-    if (!path.isAbsolute(f) || !(await stat(f).catch(() => undefined))?.isFile()) return undefined;
+  const parts: { file: string; source?: ByteSource | undefined }[] = [];
+  for (const [i, f] of results.files.entries()) {
+    const source = results.sources?.[i];
+    if (source !== undefined && source.name === f) parts.push({ file: f, source });
+    else if (path.isAbsolute(f) && (await stat(f).catch(() => undefined))?.isFile()) parts.push({ file: f });
+    else return undefined;
   }
   let bytes = 0;
-  for (const [i, f] of results.files.entries()) {
-    await copyFile(f, path.join(folder, `part-${String(i).padStart(5, '0')}.parquet`));
-    bytes += (await stat(f)).size;
+  for (const [i, { file, source }] of parts.entries()) {
+    const dest = path.join(folder, `part-${String(i).padStart(5, '0')}.parquet`);
+    if (source) {
+      // Streamed (the source reads ranged chunks): never a whole object in memory.
+      await pipeline(Readable.from(source.stream()), createWriteStream(dest));
+      bytes += source.size;
+    } else {
+      await copyFile(file, dest);
+      bytes += (await stat(file)).size;
+    }
     req.onProgress(0, bytes);
   }
   req.onProgress(results.rowCount, bytes);
@@ -112,5 +134,17 @@ async function convert(req: LoadRequest, folder: string): Promise<number> {
     rows += batch.numRows;
     req.onProgress(rows, 0);
   }
+  // Every part was read to its end: its size (S3 parts carry theirs; local files are stat'ed).
+  const sizes = req.results.partSizes ?? (await Promise.all(req.results.files.map((f) => sizeOf(f))));
+  req.onProgress(
+    rows,
+    sizes.reduce((n, s) => n + s, 0),
+  );
   return rows;
 }
+
+const sizeOf = (file: string): Promise<number> =>
+  stat(file).then(
+    (s) => s.size,
+    () => 0,
+  );
