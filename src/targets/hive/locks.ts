@@ -3,42 +3,12 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 
 /**
- * Hive has no advisory locks a client can take, so jobpub's locks are a keyed async mutex in this process,
- * per HiveServer2 (`lock(key)` of the Target contract): publishes of one service to one table queue.
+ * Hive has no advisory locks a client can take: within a process, jobpub's shared keyed mutex (../locks.ts)
+ * per HiveServer2 queues publishes to one table; across processes, table-lock.ts.
  * Across processes, a staging folder says who owns it (OWNER_FILE: host and pid), which is what
  * sessionAlive() reads before a leftover is removed.
  */
-interface Holder {
-  readonly released: Promise<void>;
-  readonly release: () => void;
-}
-
-const held = new Map<string, Holder>();
-const slot = (server: string, key: string) => `${server}\u0000${key}`;
-
-export async function acquire(server: string, key: string): Promise<void> {
-  const id = slot(server, key);
-  for (;;) {
-    const current = held.get(id);
-    if (!current) break;
-    await current.released;
-  }
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  held.set(id, { released, release });
-}
-
-export function release(server: string, key: string): void {
-  const id = slot(server, key);
-  const current = held.get(id);
-  if (!current) return;
-  held.delete(id);
-  current.release();
-}
-
-export const isHeld = (server: string, key: string): boolean => held.has(slot(server, key));
+export { acquire, isHeld, release } from '../locks.js';
 
 /** Hadoop and Spark skip files whose names start with `_` or `.`: this one is never read as data. */
 export const OWNER_FILE = '_jobpub_owner';
