@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/v4';
 import { JobpubError } from '../errors/index.js';
-import type { S3ConnectionConfig } from '../storage/s3/config.js';
+import { checkLocationAllowed, parseS3Uri, type S3ConnectionConfig } from '../storage/s3/config.js';
 import type { TargetConfig } from '../targets/config.js';
 
 /** What the API accepts for a connection, per vendor (api.md, Connections). */
@@ -72,7 +72,9 @@ export function underDataDir(p: string, dataDir: string, field = 'params.path'):
 /**
  * Hive (HiveServer2: Apache Hive, Spark Thrift Server). Result files are staged under `stagingUri`, which
  * the Hive server must see too; a `file://` one must lie under the data directory, so no caller can make
- * the service write (or clean up) files elsewhere on its machine.
+ * the service write (or clean up) files elsewhere on its machine. An `s3a://bucket/prefix` one is written
+ * with the keys of `params.stagingConnection` (an `s3` connection, required then and refused otherwise),
+ * and must lie in that connection's bucket and prefix when it has them.
  */
 const hive: VendorSpec = {
   type: 'jdbc',
@@ -83,19 +85,39 @@ const hive: VendorSpec = {
       transport: z.enum(['binary', 'http']).default('binary'),
       auth: z.enum(['NOSASL', 'NONE', 'PLAIN']).default('NONE'),
       stagingUri: z.string().min(1).max(4096),
+      stagingConnection: z.object({ id: z.number().int().positive() }).strict().optional(),
     })
     .strict(),
   needsHost: true,
   defaultPort: 10000,
-  toTarget: (c, ctx) => {
+  toTarget: async (c, ctx) => {
     const p = c.params as {
       database: string;
       transport: 'binary' | 'http';
       auth: 'NOSASL' | 'NONE' | 'PLAIN';
       stagingUri: string;
+      stagingConnection?: { id: number };
     };
     if (p.stagingUri.startsWith('file:'))
       underDataDir(fileURLToPath(p.stagingUri), ctx.dataDir, 'params.stagingUri');
+    const s3a = p.stagingUri.startsWith('s3a://');
+    if (s3a && p.stagingConnection === undefined) {
+      throw new JobpubError(
+        'VALIDATION',
+        'params.stagingConnection (an s3 connection: {"id": …}) is required when params.stagingUri is s3a://',
+      );
+    }
+    if (!s3a && p.stagingConnection !== undefined) {
+      throw new JobpubError(
+        'VALIDATION',
+        'params.stagingConnection is only for an s3a:// params.stagingUri (a file:// one needs none)',
+      );
+    }
+    let stagingS3: S3ConnectionConfig | undefined;
+    if (p.stagingConnection !== undefined) {
+      stagingS3 = await ctx.storage(p.stagingConnection.id);
+      checkLocationAllowed(stagingS3, parseS3Uri(p.stagingUri));
+    }
     return {
       kind: 'hive',
       host: c.host ?? '',
@@ -106,6 +128,7 @@ const hive: VendorSpec = {
       transport: p.transport,
       auth: p.auth,
       stagingUri: p.stagingUri,
+      ...(stagingS3 ? { stagingS3 } : {}),
     };
   },
 };

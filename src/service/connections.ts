@@ -151,7 +151,8 @@ export async function connectionFields(
   }
   if (spec.toTarget) {
     // Refused now, not at publish time: a path outside the data directory (DuckDB, Hive staging), an
-    // s3Connection (Redshift) that is missing, not the caller's to use, or not an s3 one.
+    // s3Connection (Redshift) or stagingConnection (Hive, s3a://) that is missing, not the caller's to use,
+    // or not an s3 one.
     const access = resultAccess(deps);
     await spec.toTarget(
       {

@@ -1,3 +1,4 @@
+import type { S3ConnectionConfig } from '../storage/s3/config.js';
 import type { RedshiftConfig } from './redshift/config.js';
 
 /** Where to publish: what a CLI target URL or an API connection resolves to. Secrets stay in here only. */
@@ -18,7 +19,11 @@ export interface DuckdbConfig {
   readonly file: string;
 }
 
-/** HiveServer2 (Apache Hive, Spark Thrift Server). `stagingUri`: where result files are staged (file:// now). */
+/**
+ * HiveServer2 (Apache Hive, Spark Thrift Server). `stagingUri`: where result files are staged, a `file://`
+ * folder the server also sees or `s3a://bucket/prefix`; `stagingS3`: how jobpub reaches that bucket
+ * (required for s3a://; the server reads it with its own S3A settings). See hive/staging-store.ts.
+ */
 export interface HiveConfig {
   readonly kind: 'hive';
   readonly host: string;
@@ -29,6 +34,7 @@ export interface HiveConfig {
   readonly transport: 'binary' | 'http';
   readonly auth: 'NOSASL' | 'NONE' | 'PLAIN';
   readonly stagingUri: string;
+  readonly stagingS3?: S3ConnectionConfig | undefined;
 }
 
 export type TargetConfig = PostgresConfig | MysqlConfig | DuckdbConfig | HiveConfig | RedshiftConfig;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { JobpubError } from '../errors/index.js';
+import type { S3ConnectionConfig } from '../storage/s3/config.js';
 import type { TargetConfig } from './config.js';
 
 const DEFAULT_PORTS = { postgres: 5432, mysql: 3306 } as const;
@@ -11,7 +12,10 @@ const HIVE_AUTHS = ['NOSASL', 'NONE', 'PLAIN'] as const;
 /**
  * `hive://[user:pass@]host:port/database?staging=file:///path&transport=binary&auth=NONE`. Defaults:
  * port 10000, transport binary, auth NONE (PLAIN when a password is given). `staging` is required: the
- * folder (seen by the Hive server too) where result files are staged.
+ * folder (seen by the Hive server too) where result files are staged. With `staging=s3a://bucket/prefix`
+ * jobpub writes the staged files to S3 (`[&s3_endpoint=http://host:port&s3_path_style=true&s3_region=…]`,
+ * keys from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, else the AWS SDK's default chain) and the Hive
+ * server reads them with its own S3A settings.
  */
 function parseHiveUrl(url: URL): TargetConfig {
   const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || 'default';
@@ -20,9 +24,10 @@ function parseHiveUrl(url: URL): TargetConfig {
   if (!staging) {
     throw new JobpubError(
       'USAGE',
-      'a hive target URL needs ?staging=file:///folder (seen by the Hive server too)',
+      'a hive target URL needs ?staging=file:///folder (seen by the Hive server too) or ?staging=s3a://bucket/prefix',
     );
   }
+  const stagingS3 = staging.startsWith('s3a://') ? hiveStagingS3(url, staging) : undefined;
   const transport = url.searchParams.get('transport') ?? 'binary';
   if (!(HIVE_TRANSPORTS as readonly string[]).includes(transport)) {
     throw new JobpubError('USAGE', `hive transport must be binary or http, not "${transport}"`);
@@ -42,6 +47,24 @@ function parseHiveUrl(url: URL): TargetConfig {
     transport: transport as (typeof HIVE_TRANSPORTS)[number],
     auth: auth as (typeof HIVE_AUTHS)[number],
     stagingUri: staging,
+    ...(stagingS3 ? { stagingS3 } : {}),
+  };
+}
+
+/** The S3 settings of an `s3a://` Hive staging location, from the URL's s3_* parameters (as for Redshift). */
+function hiveStagingS3(url: URL, staging: string): S3ConnectionConfig {
+  const m = /^s3a:\/\/([^/?#]+)(?:\/[^?#]*)?$/.exec(staging);
+  if (!m) throw new JobpubError('USAGE', 'a hive staging location on S3 is s3a://bucket/prefix');
+  const q = (k: string) => url.searchParams.get(k) ?? undefined;
+  const keyId = process.env.AWS_ACCESS_KEY_ID;
+  const secret = process.env.AWS_SECRET_ACCESS_KEY;
+  const endpoint = q('s3_endpoint');
+  return {
+    bucket: m[1]!,
+    region: q('s3_region') ?? 'us-east-1',
+    ...(endpoint ? { endpoint } : {}),
+    ...(q('s3_path_style') === 'true' ? { forcePathStyle: true } : {}),
+    credentials: keyId && secret ? { accessKeyId: keyId, secretAccessKey: secret } : 'iamRole',
   };
 }
 

@@ -1,10 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { readdir, rename, rm, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sessionLockKey, stagingName, stagingSession } from '../../domain/publish/naming.js';
 import type { TableDescription } from '../../domain/schema/compat.js';
-import { JobpubError } from '../../errors/index.js';
 import type { HiveConfig } from '../config.js';
 import type { LoadRequest, TargetConnection } from '../contract.js';
 import type { TableRef } from '../ddl/nodes.js';
@@ -12,8 +7,9 @@ import { hiveDialect, qualified } from './dialect.js';
 import { mapHiveError } from './errors.js';
 import { Hs2Session, type QueryResult } from './hs2.js';
 import { describeTable, listTables } from './introspect.js';
-import { type StagingArea, stageResults } from './loader.js';
-import { acquire, isHeld, ownerAlive, release } from './locks.js';
+import { stageResults } from './loader.js';
+import { acquire, isHeld, release } from './locks.js';
+import { openStagingStore, type StagingStore } from './staging-store.js';
 import { lockDatabase, TableLocks } from './table-lock.js';
 
 /**
@@ -26,25 +22,6 @@ export const SESSION_CONFIGURATION: Readonly<Record<string, string>> = {
   'spark.sql.storeAssignmentPolicy': 'ANSI',
 };
 
-/** The local folder of a `file://` staging URI; other schemes come with their storage connection. */
-export function stagingArea(uri: string): StagingArea {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    throw new JobpubError('USAGE', 'the Hive staging location is not a URI (expected file:///absolute/path)');
-  }
-  if (url.protocol === 'file:') return { root: fileURLToPath(url) };
-  throw new JobpubError(
-    'USAGE',
-    `Hive staging on ${url.protocol}// is not available yet: use a file:// folder the Hive server also sees`,
-  );
-}
-
-/** Staging folders being removed by a sweep (claimed by a rename first); dot: never a staging name. */
-const GONE_PREFIX = '.jobpub_gone_';
-const GONE_STALE_MS = 3600 * 1000;
-
 /** TBLPROPERTIES key of a `jobpub_new_<session>` table: the table it replaces (UTF-8 name, hex). */
 export const REPLACES_PROPERTY = 'jobpub.replaces';
 
@@ -53,7 +30,7 @@ const sessionOfHex = (h: string) =>
   `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 
 export async function openConnection(config: HiveConfig): Promise<HiveConnection> {
-  const area = stagingArea(config.stagingUri);
+  const store = openStagingStore(config);
   const session = await Hs2Session.open({
     host: config.host,
     port: config.port,
@@ -63,7 +40,8 @@ export async function openConnection(config: HiveConfig): Promise<HiveConnection
     password: config.password,
     database: config.database,
     configuration: SESSION_CONFIGURATION,
-  }).catch((e: unknown) => {
+  }).catch(async (e: unknown) => {
+    await store.close();
     throw mapHiveError(e, 'connecting');
   });
   const lockSession = () =>
@@ -81,21 +59,21 @@ export async function openConnection(config: HiveConfig): Promise<HiveConnection
     session,
     `${config.host}:${config.port}`,
     config.database,
-    area,
+    store,
     new TableLocks(lockSession),
   );
 }
 
 export class HiveConnection implements TargetConnection {
   readonly #held = new Set<string>();
-  /** Staging folders this connection made: removed when it closes (their tables are dropped by then). */
+  /** Staging folders this connection made (names): removed when it closes (their tables are dropped by then). */
   readonly #folders = new Set<string>();
 
   constructor(
     private readonly session: Hs2Session,
     private readonly server: string,
     private readonly database: string,
-    private readonly area: StagingArea,
+    private readonly store: StagingStore,
     private readonly locks: TableLocks,
   ) {}
 
@@ -206,9 +184,9 @@ export class HiveConnection implements TargetConnection {
   async load(request: LoadRequest): Promise<number> {
     this.locks.check();
     await this.#sweepFolders();
-    this.#folders.add(path.join(this.area.root, request.into.name));
+    this.#folders.add(request.into.name);
     try {
-      return await stageResults((s) => this.#q(s).then(() => {}), this.area, request);
+      return await stageResults((s) => this.#q(s).then(() => {}), this.store, request);
     } catch (e) {
       throw mapHiveError(e, `staging ${qualified(request.into)}`);
     }
@@ -245,41 +223,27 @@ export class HiveConnection implements TargetConnection {
   /** A publish of this process holds its session key; one of another process owns its staging folder. */
   async sessionAlive(sessionId: string): Promise<boolean> {
     if (isHeld(this.server, sessionLockKey(sessionId))) return true;
-    return ownerAlive(path.join(this.area.root, stagingName(sessionId, 'stg')));
+    return this.store.ownerAlive(stagingName(sessionId, 'stg'));
   }
 
   /**
    * Staging folders of publishes that no longer run (crashed or killed): their tables were dropped by the
    * executor's leftover sweep; the files go here, before this publish stages its own. Several publishes
-   * (of this or other processes) may sweep at once: a folder is first claimed by renaming it to a private
-   * `.jobpub_gone_…` name (one rename wins, the others find nothing), then removed. Best effort: a folder
-   * that cannot be removed now is tried again by the next sweep, and never fails this publish.
+   * (of this or other processes) may sweep at once: the store makes removing one folder twice harmless
+   * (staging-store.ts). Best effort: a folder that cannot be checked or removed now is tried again by the
+   * next sweep, and never fails this publish.
    */
   async #sweepFolders(): Promise<void> {
-    const names = await readdir(this.area.root).catch(() => [] as string[]);
+    const names = await this.store.listFolders().catch(() => [] as string[]);
     for (const name of names) {
-      const at = path.join(this.area.root, name);
-      if (name.startsWith(GONE_PREFIX)) {
-        // A sweep that died while removing its claim: removed once it is clearly abandoned.
-        const info = await stat(at).catch(() => undefined);
-        if (info && Date.now() - info.mtimeMs > GONE_STALE_MS)
-          await rm(at, { recursive: true, force: true }).catch(() => {});
-        continue;
-      }
       const owner = stagingSession(name);
-      if (owner === undefined || (await this.sessionAlive(owner))) continue;
-      const claimed = path.join(
-        this.area.root,
-        `${GONE_PREFIX}${name}_${process.pid}_${randomBytes(4).toString('hex')}`,
-      );
-      if (
-        !(await rename(at, claimed).then(
-          () => true,
-          () => false,
-        ))
-      )
-        continue;
-      await rm(claimed, { recursive: true, force: true }).catch(() => {});
+      if (owner === undefined) continue;
+      try {
+        if (await this.sessionAlive(owner)) continue;
+        await this.store.removeFolder(name);
+      } catch {
+        // tried again by the next sweep
+      }
     }
   }
 
@@ -287,8 +251,9 @@ export class HiveConnection implements TargetConnection {
     await this.locks.close().catch(() => {});
     for (const key of this.#held) release(this.server, key);
     this.#held.clear();
-    for (const folder of this.#folders) await rm(folder, { recursive: true, force: true }).catch(() => {});
+    for (const folder of this.#folders) await this.store.removeFolder(folder).catch(() => {});
     this.#folders.clear();
+    await this.store.close().catch(() => {});
     await this.session.close().catch(() => {});
   }
 }

@@ -1,22 +1,20 @@
-import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { pathToFileURL } from 'node:url';
 import type { Field, LogicalType } from '../../domain/schema/index.js';
 import type { OpenedResults } from '../../formats/reader.js';
 import type { ByteSource } from '../../storage/byte-source.js';
 import type { LoadRequest } from '../contract.js';
 import { backtick } from '../ddl/compiler.js';
 import { qualified, quoteLiteral } from './dialect.js';
-import { OWNER_FILE, ownerText } from './locks.js';
 import { converterFor } from './parquet.js';
+import type { StagingStore } from './staging-store.js';
 import { HIVE_MAX_DECIMAL_PRECISION, hiveTypeName } from './type-map.js';
 
 /**
  * The load, for Hive: rows never go through HiveServer2 one by one. The results become files in a staging
- * folder under the connection's `stagingUri` (a filesystem the server also sees), and an EXTERNAL table
+ * folder under the connection's `stagingUri` (a StagingStore: a filesystem the server also sees, or S3
+ * read through S3A), and an EXTERNAL table
  * over that folder (`into`, a staging name with the session id) lets the server read them. The plan's next
  * step, one `INSERT … SELECT` from it, makes the rows visible in the real table.
  *
@@ -27,28 +25,27 @@ import { HIVE_MAX_DECIMAL_PRECISION, hiveTypeName } from './type-map.js';
  *
  * The staging table's columns carry the results' own names, so Parquet columns are found by name.
  */
-export interface StagingArea {
-  /** The local folder of `stagingUri` (file://). */
-  readonly root: string;
-}
-
 export type Run = (sql: string) => Promise<void>;
 
-export async function stageResults(run: Run, area: StagingArea, req: LoadRequest): Promise<number> {
-  const folder = path.join(area.root, req.into.name);
-  await mkdir(folder, { recursive: true });
-  await writeFile(path.join(folder, OWNER_FILE), ownerText());
-  const fields = req.columns.map((c) => c.source);
-  const copied = await copyIfReadable(req, folder);
-  const rows = copied ?? (await convert(req, folder));
-  const cols = fields.map((f) => `  ${backtick(f.name)} ${hiveTypeName(f.type)}`).join(',\n');
-  await run(
-    `CREATE EXTERNAL TABLE ${qualified(req.into)} (\n${cols}\n) STORED AS PARQUET LOCATION ${quoteLiteral(
-      pathToFileURL(folder).href,
-    )}`,
-  );
+/** The staging folder of a load is named like its staging table (`jobpub_stg_<session>`). */
+export async function stageResults(run: Run, store: StagingStore, req: LoadRequest): Promise<number> {
+  const folder = req.into.name;
+  await store.writeOwner(folder);
+  const copied = await copyIfReadable(req, store, folder);
+  const rows = copied ?? (await convert(req, store, folder));
+  await run(stagingTableDdl(req, store.uri(folder)));
   return rows;
 }
+
+/** The EXTERNAL staging table over a staging folder (`location`: StagingStore.uri). */
+export function stagingTableDdl(req: Pick<LoadRequest, 'into' | 'columns'>, location: string): string {
+  const cols = req.columns
+    .map((c) => `  ${backtick(c.source.name)} ${hiveTypeName(c.source.type)}`)
+    .join(',\n');
+  return `CREATE EXTERNAL TABLE ${qualified(req.into)} (\n${cols}\n) STORED AS PARQUET LOCATION ${quoteLiteral(location)}`;
+}
+
+const partName = (i: number) => `part-${String(i).padStart(5, '0')}.parquet`;
 
 /** Types Hive reads from a Parquet file as exactly the mapped column type. */
 function readsAsIs(type: LogicalType): boolean {
@@ -83,7 +80,11 @@ function readsAsIs(type: LogicalType): boolean {
  */
 type WithSources = OpenedResults & { readonly sources?: readonly ByteSource[] };
 
-async function copyIfReadable(req: LoadRequest, folder: string): Promise<number | undefined> {
+async function copyIfReadable(
+  req: LoadRequest,
+  store: StagingStore,
+  folder: string,
+): Promise<number | undefined> {
   const results = req.results as WithSources;
   if (results.format !== 'pqt' || results.files.length === 0) return undefined;
   if (!results.schema.fields.every((f: Field) => readsAsIs(f.type))) return undefined;
@@ -96,13 +97,12 @@ async function copyIfReadable(req: LoadRequest, folder: string): Promise<number 
   }
   let bytes = 0;
   for (const [i, { file, source }] of parts.entries()) {
-    const dest = path.join(folder, `part-${String(i).padStart(5, '0')}.parquet`);
+    // Streamed (an S3 source reads ranged chunks): never a whole object in memory.
     if (source) {
-      // Streamed (the source reads ranged chunks): never a whole object in memory.
-      await pipeline(Readable.from(source.stream()), createWriteStream(dest));
+      await store.writeFile(folder, partName(i), source.stream());
       bytes += source.size;
     } else {
-      await copyFile(file, dest);
+      await store.writeFile(folder, partName(i), createReadStream(file));
       bytes += (await stat(file)).size;
     }
     req.onProgress(0, bytes);
@@ -111,8 +111,8 @@ async function copyIfReadable(req: LoadRequest, folder: string): Promise<number 
   return results.rowCount;
 }
 
-async function convert(req: LoadRequest, folder: string): Promise<number> {
-  const { parquetWriteFile } = await import('hyparquet-writer');
+async function convert(req: LoadRequest, store: StagingStore, folder: string): Promise<number> {
+  const { parquetWriteBuffer } = await import('hyparquet-writer');
   const convs = req.columns.map((c) => converterFor(c.source, c.name));
   const schema = [{ name: 'root', num_children: convs.length }, ...convs.flatMap((c) => c.elements)];
   let rows = 0;
@@ -125,12 +125,13 @@ async function convert(req: LoadRequest, folder: string): Promise<number> {
       for (let r = 0; r < batch.numRows; r++) data[r] = convs[i]!.convert(col.get(r), rows + r);
       return { name: c.source.name, data };
     });
-    parquetWriteFile({
-      filename: path.join(folder, `part-${String(part++).padStart(5, '0')}.parquet`),
+    // One batch's Parquet file in memory (the batch itself is), then written to the store.
+    const bytes = parquetWriteBuffer({
       columnData,
-      schema: schema as Parameters<typeof parquetWriteFile>[0]['schema'],
+      schema: schema as Parameters<typeof parquetWriteBuffer>[0]['schema'],
       rowGroupSize: batch.numRows,
     });
+    await store.writeFile(folder, partName(part++), new Uint8Array(bytes));
     rows += batch.numRows;
     req.onProgress(rows, 0);
   }

@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import path from 'node:path';
 
 /**
  * Hive has no advisory locks a client can take: within a process, jobpub's shared keyed mutex (../locks.ts)
@@ -19,16 +17,20 @@ const FOREIGN_HOST_GRACE_MS = 24 * 3600 * 1000;
 export const ownerText = (): string => JSON.stringify({ host: hostname(), pid: process.pid, at: Date.now() });
 
 /**
- * Whether the process that wrote a staging folder's owner file still runs: on this host, by its pid; on
- * another host, for a day after it started. No owner file: nobody (a crash before the folder was claimed).
+ * Whether the process that wrote a staging folder's owner file (its text; undefined when there is none)
+ * still runs: on this host, by its pid; on another host, for a day after it started. No owner file (or one
+ * that does not parse): nobody (a crash before the folder was claimed). The staging stores read the file
+ * (staging-store.ts); this judges it, the same way for every store.
  */
-export async function ownerAlive(folder: string): Promise<boolean> {
+export function ownerTextAlive(text: string | undefined): boolean {
+  if (text === undefined) return false;
   let owner: { host?: string; pid?: number; at?: number };
   try {
-    owner = JSON.parse(await readFile(path.join(folder, OWNER_FILE), 'utf8'));
+    owner = JSON.parse(text);
   } catch {
     return false;
   }
+  if (owner === null || typeof owner !== 'object') return false;
   if (owner.host !== hostname()) return Date.now() - Number(owner.at ?? 0) < FOREIGN_HOST_GRACE_MS;
   if (owner.pid === process.pid) return false; // this process: isHeld() said it does not run here
   try {

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stagingName } from '../../../src/domain/publish/naming.js';
 import { t } from '../../../src/domain/schema/index.js';
 import { openResults } from '../../../src/formats/open.js';
@@ -22,7 +23,12 @@ const SHAPE = {
     { name: 'text', type: t.string(), nullable: true },
   ],
 };
-const SESSION = '0badc0de-0000-4000-8000-00000000beef';
+// A new session per test: test files run in parallel, and another file's publish may sweep a killed
+// child's folder (its owner is dead) while the next child of this file, were it the same session, writes it.
+let SESSION = randomUUID();
+beforeEach(() => {
+  SESSION = randomUUID();
+});
 
 let box: HiveBox | undefined;
 beforeAll(ensureServer, 300_000);

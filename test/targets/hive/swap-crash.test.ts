@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Json, t } from '../../../src/domain/schema/index.js';
 import { openResults } from '../../../src/formats/open.js';
 import { publish } from '../../../src/publish/executor.js';
@@ -34,8 +35,14 @@ const BEFORE = [
   { id: 1, note: 'kept' },
   { id: 2, note: "it's kept" },
 ];
-const SESSION = '5eed0000-0000-4000-8000-00000000c0de';
-const HEX = SESSION.replace(/-/g, '');
+// A new session per test: test files run in parallel, and another file's publish may sweep a killed
+// child's folder (its owner is dead) while the next child of this file, were it the same session, writes it.
+let SESSION = randomUUID();
+let HEX = SESSION.replace(/-/g, '');
+beforeEach(() => {
+  SESSION = randomUUID();
+  HEX = SESSION.replace(/-/g, '');
+});
 
 let box: HiveBox | undefined;
 beforeAll(ensureServer, 300_000);
