@@ -38,6 +38,7 @@ export async function combineParts(
     rowCount: opened.reduce((n, p) => n + p.rowCount, 0),
     files: parts.map((p) => p.name),
     partSizes: parts.map((p) => p.size),
+    sources: parts,
     async *batches() {
       for (const part of opened) yield* part.batches();
     },

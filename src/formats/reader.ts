@@ -23,6 +23,8 @@ export interface OpenedResults {
   /** The part files read, in order. */
   readonly files: readonly string[];
   /** Each part file's size in bytes, in the order of `files` (S3 parts have no local file to stat). */
+  /** The part files as byte sources (Parquet, Avro), for targets that copy parts unchanged (Hive). */
+  readonly sources?: readonly ByteSource[];
   readonly partSizes?: readonly number[];
   /**
    * The options the files were read with, defaults filled in (CSV: `header`, `delimiter`). Targets that

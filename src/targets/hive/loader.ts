@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Field, LogicalType } from '../../domain/schema/index.js';
-import type { OpenedResults } from '../../formats/reader.js';
 import type { ByteSource } from '../../storage/byte-source.js';
 import type { LoadRequest } from '../contract.js';
 import { backtick } from '../ddl/compiler.js';
@@ -74,18 +73,13 @@ function readsAsIs(type: LogicalType): boolean {
   }
 }
 
-/**
- * Results that carry the ByteSources of their parts (S3 objects): not part of OpenedResults yet (the readers
- * keep them); when a caller passes them, Parquet parts in S3 are copied unchanged like local files.
- */
-type WithSources = OpenedResults & { readonly sources?: readonly ByteSource[] };
-
 async function copyIfReadable(
   req: LoadRequest,
   store: StagingStore,
   folder: string,
 ): Promise<number | undefined> {
-  const results = req.results as WithSources;
+  // Parquet parts in S3 come with their ByteSources and are copied unchanged, like local files.
+  const results = req.results;
   if (results.format !== 'pqt' || results.files.length === 0) return undefined;
   if (!results.schema.fields.every((f: Field) => readsAsIs(f.type))) return undefined;
   const parts: { file: string; source?: ByteSource | undefined }[] = [];
