@@ -7,6 +7,10 @@ export type TypeMapping =
   | { readonly ok: true; readonly sqlType: string; readonly warning?: string }
   | { readonly ok: false; readonly reason: string };
 
+/** A type the target holds, with a warning where the conversion is lossy-but-allowed. */
+export const mapped = (sqlType: string, warning?: string): TypeMapping =>
+  warning === undefined ? { ok: true, sqlType } : { ok: true, sqlType, warning };
+
 /** Maps a logical type to the target's column type, or says why it cannot hold it. */
 export type TypeMap = (type: LogicalType) => TypeMapping;
 

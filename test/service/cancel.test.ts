@@ -13,7 +13,7 @@ import {
 } from './support/api.js';
 import { BIG_ROWS, bigParquet } from './support/big.js';
 import { NARROW_COLUMNS, pgSchema } from './support/pg.js';
-import { FIXTURES, startServer, useServers } from './support/server.js';
+import { FIXTURES, keepOnFailure, startServer, useServers } from './support/server.js';
 
 /**
  * `POST /v4/jobs/:id/cancel` over HTTP: a running truncateAndLoad stops and ends Canceled with the
@@ -23,16 +23,12 @@ import { FIXTURES, startServer, useServers } from './support/server.js';
 useServers();
 
 const ROWS = BIG_ROWS;
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async (ctx) => {
-  if (cleanup && ctx.task.result?.state === 'pass') await cleanup();
-  cleanup = undefined;
-});
+const dropOnPass = keepOnFailure();
 
 it('cancel stops a running publish and leaves the table exactly as before', async () => {
   const big = bigParquet(ROWS);
   const db = await pgSchema('svc_cancel');
-  cleanup = db.drop;
+  dropOnPass(db.drop);
   const events = `"${db.schema}"."events"`;
   await db.client.query(`CREATE TABLE ${events} (${NARROW_COLUMNS})`);
   await db.client.query(

@@ -14,7 +14,7 @@ import {
 } from './support/api.js';
 import { BIG_ROWS, bigParquet } from './support/big.js';
 import { NARROW_COLUMNS, pgSchema } from './support/pg.js';
-import { FIXTURES, startServer, useServers } from './support/server.js';
+import { FIXTURES, keepOnFailure, startServer, useServers } from './support/server.js';
 
 /**
  * The fence before the commit point (src/jobs/worker.ts): a worker that lost its job while loading —
@@ -24,16 +24,12 @@ import { FIXTURES, startServer, useServers } from './support/server.js';
  */
 useServers();
 
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async (ctx) => {
-  if (cleanup && ctx.task.result?.state === 'pass') await cleanup();
-  cleanup = undefined;
-});
+const dropOnPass = keepOnFailure();
 
 it('a worker that lost its job before the commit rolls back and records nothing', async () => {
   const big = bigParquet(BIG_ROWS);
   const db = await pgSchema('svc_fence');
-  cleanup = db.drop;
+  dropOnPass(db.drop);
   const events = `"${db.schema}"."events"`;
   await db.client.query(`CREATE TABLE ${events} (${NARROW_COLUMNS})`);
   await db.client.query(`INSERT INTO ${events} (id, qty, amount) VALUES (-1, 0, 0)`);

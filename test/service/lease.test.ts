@@ -13,7 +13,7 @@ import {
 } from './support/api.js';
 import { BIG_ROWS, bigParquet, PG_CHECKSUM_SQL, parquetChecksum } from './support/big.js';
 import { NARROW_COLUMNS, pgSchema } from './support/pg.js';
-import { FIXTURES, startServer, useServers } from './support/server.js';
+import { FIXTURES, keepOnFailure, startServer, useServers } from './support/server.js';
 
 /**
  * A process paused (SIGSTOP) for longer than its lease while it runs a publish. When it resumes, its
@@ -24,17 +24,13 @@ import { FIXTURES, startServer, useServers } from './support/server.js';
 useServers();
 
 const ROWS = BIG_ROWS;
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async (ctx) => {
-  if (cleanup && ctx.task.result?.state === 'pass') await cleanup();
-  cleanup = undefined;
-});
+const dropOnPass = keepOnFailure();
 
 it('a process paused past its lease does not claim its own running job again', async () => {
   const big = bigParquet(ROWS);
   const want = await parquetChecksum(big);
   const db = await pgSchema('svc_lease');
-  cleanup = db.drop;
+  dropOnPass(db.drop);
   const events = `"${db.schema}"."events"`;
   await db.client.query(`CREATE TABLE ${events} (${NARROW_COLUMNS})`);
 

@@ -13,7 +13,7 @@ import {
 } from './support/api.js';
 import { BIG_ROWS, bigParquet, PG_CHECKSUM_SQL, parquetChecksum } from './support/big.js';
 import { NARROW_COLUMNS, pgSchema } from './support/pg.js';
-import { FIXTURES, freshDataDir, startServer, useServers } from './support/server.js';
+import { FIXTURES, freshDataDir, keepOnFailure, startServer, useServers } from './support/server.js';
 
 /**
  * Durable jobs (issue 4): the server is SIGKILLed while two publishes are loading; a new process on the
@@ -24,18 +24,14 @@ import { FIXTURES, freshDataDir, startServer, useServers } from './support/serve
 useServers();
 
 const ROWS = BIG_ROWS;
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async (ctx) => {
-  if (cleanup && ctx.task.result?.state === 'pass') await cleanup();
-  cleanup = undefined;
-});
+const dropOnPass = keepOnFailure();
 
 it('a publish killed midway is run again by the next process and lands exactly once', async () => {
   const big = bigParquet(ROWS);
   const want = await parquetChecksum(big);
   expect(want.rows).toBe(String(ROWS));
   const db = await pgSchema('svc_restart');
-  cleanup = db.drop;
+  dropOnPass(db.drop);
   const q = (t: string) => `"${db.schema}"."${t}"`;
   // `load` appends to a table that already holds two rows: a second copy of the rows would show.
   await db.client.query(`CREATE TABLE ${q('appended')} (${NARROW_COLUMNS})`);

@@ -14,7 +14,14 @@ import {
 } from './support/api.js';
 import { BIG_ROWS, bigParquet, PG_CHECKSUM_SQL, parquetChecksum } from './support/big.js';
 import { NARROW_COLUMNS, pgSchema } from './support/pg.js';
-import { FIXTURES, freshDataDir, type Server, startServer, useServers } from './support/server.js';
+import {
+  FIXTURES,
+  freshDataDir,
+  keepOnFailure,
+  type Server,
+  startServer,
+  useServers,
+} from './support/server.js';
 
 /**
  * SIGTERM (issue 4): the server stops taking requests at once (a new connection is refused), lets the
@@ -24,11 +31,7 @@ import { FIXTURES, freshDataDir, type Server, startServer, useServers } from './
 useServers();
 
 const ROWS = BIG_ROWS;
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async (ctx) => {
-  if (cleanup && ctx.task.result?.state === 'pass') await cleanup();
-  cleanup = undefined;
-});
+const dropOnPass = keepOnFailure();
 
 /** Whether a request to the server is refused at the TCP level (nobody listens on its port). */
 async function refused(s: Server): Promise<boolean> {
@@ -44,7 +47,7 @@ it('SIGTERM lets the running publish finish, refuses new requests and exits 0', 
   const big = bigParquet(ROWS);
   const want = await parquetChecksum(big);
   const db = await pgSchema('svc_sigterm');
-  cleanup = db.drop;
+  dropOnPass(db.drop);
 
   const dataDir = freshDataDir();
   const opts = {
@@ -107,7 +110,7 @@ it('a publish still running when JOBPUB_SHUTDOWN_SECONDS runs out goes back to t
   const big = bigParquet(ROWS);
   const want = await parquetChecksum(big);
   const db = await pgSchema('svc_sigterm_timeout');
-  cleanup = db.drop;
+  dropOnPass(db.drop);
   const events = `"${db.schema}"."events"`;
   await db.client.query(`CREATE TABLE ${events} (${NARROW_COLUMNS})`);
   await db.client.query(`INSERT INTO ${events} (id, qty, amount, label) VALUES (-1, 0, 0, 'before')`);

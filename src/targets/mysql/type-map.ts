@@ -1,5 +1,5 @@
 import type { LogicalType } from '../../domain/schema/index.js';
-import type { TypeMapping } from '../profile.js';
+import { mapped, type TypeMapping } from '../profile.js';
 
 /** MySQL and MariaDB: `decimal(p,s)` holds at most 65 digits, at most 30 of them after the point. */
 export const MYSQL_MAX_DECIMAL_PRECISION = 65;
@@ -40,8 +40,7 @@ const INTEGERS: Readonly<Record<8 | 16 | 32 | 64, string>> = {
   64: 'bigint',
 };
 
-const ok = (sqlType: string, warning?: string): TypeMapping =>
-  warning === undefined ? { ok: true, sqlType } : { ok: true, sqlType, warning };
+const ok = mapped;
 
 /**
  * The overrides: widths, precision and time. A decimal MySQL cannot hold (precision over 65 or scale over

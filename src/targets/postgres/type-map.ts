@@ -1,5 +1,5 @@
 import type { LogicalType } from '../../domain/schema/index.js';
-import type { TypeMapping } from '../profile.js';
+import { mapped, type TypeMapping } from '../profile.js';
 
 /** PostgreSQL keeps at most 1000 significant digits in a `numeric(p,s)` column. */
 export const PG_MAX_NUMERIC_PRECISION = 1000;
@@ -27,8 +27,7 @@ const INTEGERS: Readonly<Record<'signed' | 'unsigned', Readonly<Record<8 | 16 | 
   unsigned: { 8: 'smallint', 16: 'integer', 32: 'bigint', 64: 'numeric(20,0)' },
 };
 
-const ok = (sqlType: string, warning?: string): TypeMapping =>
-  warning === undefined ? { ok: true, sqlType } : { ok: true, sqlType, warning };
+const ok = mapped;
 
 /** The overrides: widths, precision and time zones. */
 export function pgType(type: LogicalType): TypeMapping {

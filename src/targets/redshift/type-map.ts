@@ -1,5 +1,5 @@
 import type { LogicalType } from '../../domain/schema/index.js';
-import type { TypeMapping } from '../profile.js';
+import { mapped, type TypeMapping } from '../profile.js';
 
 /** Redshift DECIMAL holds at most 38 digits. */
 export const RS_MAX_DECIMAL_PRECISION = 38;
@@ -29,8 +29,7 @@ const INTEGERS: Readonly<Record<'signed' | 'unsigned', Readonly<Record<8 | 16 | 
   unsigned: { 8: 'smallint', 16: 'integer', 32: 'bigint', 64: 'decimal(20,0)' },
 };
 
-const ok = (sqlType: string, warning?: string): TypeMapping =>
-  warning === undefined ? { ok: true, sqlType } : { ok: true, sqlType, warning };
+const ok = mapped;
 
 /** The overrides: widths, precision and time zones. */
 export function rsType(type: LogicalType): TypeMapping {

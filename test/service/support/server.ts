@@ -211,3 +211,18 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   }
   return server;
 }
+
+/**
+ * Drops what a test made (a schema, a database) when it passes, and keeps it when it fails, for a look.
+ * Call once at module level; hand each test's drop to the function it returns.
+ */
+export function keepOnFailure(): (drop: () => Promise<void>) => void {
+  let cleanup: (() => Promise<void>) | undefined;
+  afterEach(async (ctx) => {
+    if (cleanup && ctx.task.result?.state === 'pass') await cleanup();
+    cleanup = undefined;
+  });
+  return (drop) => {
+    cleanup = drop;
+  };
+}

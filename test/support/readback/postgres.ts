@@ -11,6 +11,7 @@ import {
 } from '../../../src/domain/schema/index.js';
 import type { PostgresConfig } from '../../../src/targets/config.js';
 import type { TableRef } from '../../../src/targets/ddl/nodes.js';
+import { Num, type Parsed, parseExactJson } from '../exact-json.js';
 
 /**
  * Reads a PostgreSQL table back as canonical JSON rows (src/domain/schema/render.ts) for the results'
@@ -91,17 +92,11 @@ function fromDb(type: LogicalType, v: unknown): Json {
     case 'list':
     case 'struct':
     case 'map':
-      return fromJson(type, parseJson(v as string));
+      return fromJson(type, parseExactJson(v as string));
     default: // decimal, string, uuid: PostgreSQL's text is the canonical text
       return v as string;
   }
 }
-
-/** A JSON number, kept as its literal so no digit is lost. */
-class Num {
-  constructor(readonly text: string) {}
-}
-type Parsed = null | boolean | string | Num | Parsed[] | { [k: string]: Parsed };
 
 function fromJson(type: LogicalType, j: Parsed): Json {
   if (j === null) return null;
@@ -137,63 +132,6 @@ function fromJson(type: LogicalType, j: Parsed): Json {
     default: // string, uuid, binary (base64), date, time, timestamp: already canonical strings
       return j as string;
   }
-}
-
-const LITERAL = /true|false|null|-?[0-9][0-9.eE+-]*/y;
-
-/** A small JSON parser that keeps number literals as text (JSON.parse would round int64 and decimals). */
-function parseJson(text: string): Parsed {
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
-  };
-  const value = (): Parsed => {
-    ws();
-    const ch = text[i];
-    if (ch === '{') {
-      i++;
-      const o: { [k: string]: Parsed } = {};
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return o;
-      }
-      for (;;) {
-        ws();
-        const k = value() as string;
-        ws();
-        i++; // ':'
-        o[k] = value();
-        ws();
-        if (text[i++] === '}') return o;
-      }
-    }
-    if (ch === '[') {
-      i++;
-      const a: Parsed[] = [];
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return a;
-      }
-      for (;;) {
-        a.push(value());
-        ws();
-        if (text[i++] === ']') return a;
-      }
-    }
-    if (ch === '"') {
-      const start = i;
-      for (i++; text[i] !== '"'; i++) if (text[i] === '\\') i++;
-      i++;
-      return JSON.parse(text.slice(start, i)) as string;
-    }
-    LITERAL.lastIndex = i;
-    const m = LITERAL.exec(text)!;
-    i = LITERAL.lastIndex;
-    return m[0] === 'true' ? true : m[0] === 'false' ? false : m[0] === 'null' ? null : new Num(m[0]);
-  };
-  return value();
 }
 
 /** Map entries in a stable order (by the JSON text of the key), recursively: for comparing maps as sets. */

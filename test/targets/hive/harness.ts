@@ -15,6 +15,7 @@ import {
 } from '../../../src/domain/schema/index.js';
 import type { HiveConfig } from '../../../src/targets/config.js';
 import { type Cell, Hs2Session } from '../../../src/targets/hive/hs2.js';
+import { Num, type Parsed, parseExactJson } from '../../support/exact-json.js';
 
 /**
  * The Hive test rig: the real Spark Thrift Server that scripts/hive-server.sh starts (started here when it
@@ -284,26 +285,26 @@ function topLevel(type: LogicalType, v: Cell): Json {
     case 'list':
     case 'struct':
     case 'map':
-      return nested(type, parseExact(String(v)));
+      return nested(type, parseExactJson(String(v)));
     default:
       return String(v);
   }
 }
 
 /** A value inside Spark's to_json text (numbers kept as their text). */
-function nested(type: LogicalType, v: Exact): Json {
+function nested(type: LogicalType, v: Parsed): Json {
   if (v === null || v === undefined) return null;
   switch (type.kind) {
     case 'boolean':
       return v as boolean;
     case 'int':
-      return type.bits === 64 ? String((v as { n: string }).n) : Number((v as { n: string }).n);
+      return type.bits === 64 ? String((v as Num).text) : Number((v as Num).text);
     case 'float':
-      return renderFloat(typeof v === 'string' ? Number(v) : Math.fround(Number((v as { n: string }).n)));
+      return renderFloat(typeof v === 'string' ? Number(v) : Math.fround(Number((v as Num).text)));
     case 'double':
-      return renderFloat(typeof v === 'string' ? Number(v) : Number((v as { n: string }).n));
+      return renderFloat(typeof v === 'string' ? Number(v) : Number((v as Num).text));
     case 'decimal':
-      return type.precision > 38 ? (v as string) : decimalText((v as { n: string }).n, type.scale);
+      return type.precision > 38 ? (v as string) : decimalText((v as Num).text, type.scale);
     case 'timestamp': {
       const [d = '', t = ''] = (v as string).split('T');
       const [y, mo, da] = d.split('-').map(Number);
@@ -317,76 +318,19 @@ function nested(type: LogicalType, v: Exact): Json {
       return fromMicros(micros, type);
     }
     case 'list':
-      return (v as Exact[]).map((x) => nested(type.element.type, x));
+      return (v as Parsed[]).map((x) => nested(type.element.type, x));
     case 'struct': {
-      const o = v as { [k: string]: Exact };
+      const o = v as { [k: string]: Parsed };
       return Object.fromEntries(type.fields.map((f) => [f.name, nested(f.type, o[f.name] ?? null)]));
     }
     case 'map': {
-      const o = v as { [k: string]: Exact };
+      const o = v as { [k: string]: Parsed };
       return Object.entries(o).map(([k, x]) => ({
-        key: nested(type.key.type, type.key.type.kind === 'string' ? k : { n: k }),
+        key: nested(type.key.type, type.key.type.kind === 'string' ? k : new Num(k)),
         value: nested(type.value.type, x),
       }));
     }
     default:
       return v as string;
   }
-}
-
-type Exact = null | boolean | string | { n: string } | Exact[] | { [k: string]: Exact };
-
-/** JSON with every number kept as its text (`{ n: '…' }`), so no digit goes through a double. */
-export function parseExact(text: string): Exact {
-  let i = 0;
-  const ws = () => {
-    while (/\s/.test(text[i] ?? '')) i++;
-  };
-  const value = (): Exact => {
-    ws();
-    const ch = text[i];
-    if (ch === '{') {
-      i++;
-      const o: { [k: string]: Exact } = {};
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return o;
-      }
-      for (;;) {
-        ws();
-        const k = value() as string;
-        ws();
-        i++; // :
-        o[k] = value();
-        ws();
-        if (text[i++] === '}') return o;
-      }
-    }
-    if (ch === '[') {
-      i++;
-      const a: Exact[] = [];
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return a;
-      }
-      for (;;) {
-        a.push(value());
-        ws();
-        if (text[i++] === ']') return a;
-      }
-    }
-    if (ch === '"') {
-      const start = i;
-      i++;
-      while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-      i++;
-      return JSON.parse(text.slice(start, i)) as string;
-    }
-    const m = /^(true|false|null|-?[0-9.eE+-]+)/.exec(text.slice(i))!;
-    i += m[0].length;
-    return m[0] === 'true' ? true : m[0] === 'false' ? false : m[0] === 'null' ? null : { n: m[0] };
-  };
-  return value();
 }
